@@ -1,0 +1,1 @@
+"""Frontends of the document Q&A bot: command line, console and Telegram."""

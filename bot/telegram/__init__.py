@@ -1,0 +1,1 @@
+"""The Telegram frontend: renders the answering core's answers as Telegram messages."""

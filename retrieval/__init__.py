@@ -1,0 +1,1 @@
+"""Documents to passages, passages to ranked answers. Knows nothing of bots."""

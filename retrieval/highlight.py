@@ -1,0 +1,41 @@
+"""Where a passage answers: the question's terms in it, and its best sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from retrieval.splitter import sentences
+from retrieval.tokenizer import Term
+
+
+@dataclass(frozen=True)
+class Highlight:
+    matched: tuple[str, ...]
+    marks: tuple[tuple[int, int], ...]
+    sentence: tuple[int, int]
+
+
+def highlight(
+    text: str, spans: list[Term], question: Collection[str], weight: Callable[[str], float]
+) -> Highlight:
+    """The merged spans of ``text`` whose terms are in ``question``, their
+    distinct surface forms, and the sentence holding the most question weight."""
+    hits = sorted((t for t in spans if t.text in question), key=lambda t: (t.start, t.end))
+    marks: list[tuple[int, int]] = []
+    for term in hits:
+        if marks and term.start <= marks[-1][1]:
+            marks[-1] = (marks[-1][0], max(marks[-1][1], term.end))
+        else:
+            marks.append((term.start, term.end))
+    matched = tuple(dict.fromkeys(text[start:end] for start, end in marks))
+    best, best_weight = (0, len(text)), 0.0
+    for start, end in sentences(text):
+        inside = {t.text for t in hits if start <= t.start and t.end <= end}
+        total = sum(weight(t) for t in inside)
+        if total > best_weight:
+            best, best_weight = (start, end), total
+    start, end = best
+    while start < end and text[start].isspace():
+        start += 1
+    return Highlight(matched=matched, marks=tuple(marks), sentence=(start, end))

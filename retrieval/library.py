@@ -1,0 +1,91 @@
+"""The documents being served, and reloading them without a stop.
+
+``Library`` holds the current index. ``reload()`` builds a new one off to the
+side and swaps it in only when it succeeded; questions asked meanwhile, and
+after a failure, are answered from the old one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from retrieval.answer import Answer
+from retrieval.config import RetrievalConfig
+from retrieval.index import Index
+from retrieval.reader import Skipped, read_folder
+from retrieval.tokenizer import Tokenizer, load_stopwords
+
+
+@dataclass(frozen=True)
+class ReloadReport:
+    documents: int
+    passages: int
+    skipped: tuple[Skipped, ...]
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+    seconds: float
+
+
+def make_tokenizer(config: RetrievalConfig) -> Tokenizer:
+    return Tokenizer(
+        stopwords=load_stopwords(config.stopwords_file),
+        user_dict=config.user_dict,
+        bigrams=config.bigrams,
+    )
+
+
+IndexBuilder = Callable[[RetrievalConfig, Tokenizer, Index | None], tuple[Index, tuple[Skipped, ...]]]
+
+
+def build_index(
+    config: RetrievalConfig, tokenizer: Tokenizer, previous: Index | None
+) -> tuple[Index, tuple[Skipped, ...]]:
+    """Read the documents folder and index it (``previous`` is unused here)."""
+    reading = read_folder(config.docs_dir, config.passage_max_chars)
+    return Index.build(reading.documents, tokenizer, config), reading.skipped
+
+
+class Library:
+    """The index in service; ``ask`` answers from it, ``reload`` replaces it."""
+
+    def __init__(self, config: RetrievalConfig, builder: IndexBuilder = build_index) -> None:
+        self.config = config
+        self._builder = builder
+        self._tokenizer = make_tokenizer(config)
+        self._reloading = threading.Lock()
+        self._index, skipped = builder(config, self._tokenizer, None)
+        self.skipped = skipped
+        self.loaded_at = datetime.now(UTC)
+
+    @property
+    def index(self) -> Index:
+        return self._index
+
+    def ask(self, question: str, top_k: int) -> Answer:
+        return self._index.search(question, top_k)
+
+    def reload(self) -> ReloadReport:
+        """Re-read the documents; raises (keeping the old ones) when that fails."""
+        with self._reloading:
+            started = time.perf_counter()
+            old = self._index
+            new, skipped = self._builder(self.config, self._tokenizer, old)
+            self._index = new
+            self.skipped = skipped
+            self.loaded_at = datetime.now(UTC)
+        before = {d.source: d.digest for d in old.documents}
+        after = {d.source: d.digest for d in new.documents}
+        return ReloadReport(
+            documents=len(new.documents),
+            passages=len(new.passages),
+            skipped=skipped,
+            added=tuple(s for s in after if s not in before),
+            removed=tuple(s for s in before if s not in after),
+            changed=tuple(s for s in after if s in before and before[s] != after[s]),
+            seconds=round(time.perf_counter() - started, 3),
+        )

@@ -1,0 +1,36 @@
+"""The data that flows from files to answers: documents and their passages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One answerable unit: a paragraph, or a readable part of a long one.
+
+    ``text`` is exactly the original text of the document.
+    """
+
+    text: str
+    title: str
+    heading: str
+    source: str
+    paragraph: int
+    part: int = 0
+
+    @property
+    def location(self) -> str:
+        """``source`` with the paragraph (and part) number, for people."""
+        where = f"{self.source} ¶{self.paragraph}"
+        return f"{where}.{self.part}" if self.part else where
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file read and understood: its title and the passages it holds."""
+
+    source: str
+    title: str
+    passages: tuple[Passage, ...]
+    digest: str = ""

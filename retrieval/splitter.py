@@ -1,0 +1,35 @@
+"""Long paragraphs into readable parts, cut only at sentence ends."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at 。！？；!?; (or a full stop followed by a space), with any closing quotes.
+_SENTENCE = re.compile(r".*?(?:[。！？；!?;…]+|\.(?=\s))[”’」』）)\"']*|.+?$", re.S)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences of ``text``, covering it all."""
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        if match.end() > match.start():
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def split_paragraph(text: str, max_chars: int) -> list[str]:
+    """Parts of ``text``, each at most ``max_chars`` unless one sentence is longer.
+
+    The parts are verbatim slices of ``text`` (surrounding white space aside).
+    """
+    if len(text) <= max_chars:
+        return [text]
+    parts: list[str] = []
+    start = end = 0
+    for s_start, s_end in sentences(text):
+        if end > start and s_end - start > max_chars:
+            parts.append(text[start:end])
+            start = s_start
+        end = s_end
+    parts.append(text[start:end])
+    return [p.strip() for p in parts if p.strip()]

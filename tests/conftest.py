@@ -1,0 +1,39 @@
+"""Fixtures: the seed article is the main fixture; small folders are made per test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from retrieval.config import RetrievalConfig
+from retrieval.library import Library
+
+PROJECT = Path(__file__).resolve().parent.parent
+SEEDS = PROJECT / "seeds"
+SEED = SEEDS / "000_fc6bf0a2fe9ff4f6.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_library() -> Library:
+    return Library(RetrievalConfig(docs_dir=SEEDS))
+
+
+@pytest.fixture
+def make_docs(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    """A documents folder holding the given files (text is written as UTF-8)."""
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        folder = tmp_path / "docs"
+        for name, content in files.items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        folder.mkdir(exist_ok=True)
+        return folder
+
+    return make

@@ -1,0 +1,87 @@
+"""Documents to passages: the seed article's structure, Markdown, long paragraphs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retrieval.reader import parse_document, read_folder
+from tests.conftest import SEED, SEEDS
+
+SECTIONS = [
+    "抓思想武装 · 增强党组织向心力",
+    "抓支部优化 · 提振党组织内动力",
+    "抓组织生活 · 提升党组织凝聚力",
+    "抓提质增效 · 彰显党组织战斗力",
+]
+
+
+def test_seed_has_a_lead_four_sections_and_seventeen_passages() -> None:
+    (document,) = read_folder(SEEDS, 400).documents
+    passages = document.passages
+    assert document.title == "党建引领激发奋进动力"
+    assert len(passages) == 17
+    assert passages[0].heading == ""
+    assert passages[0].text.startswith("近年来,沧州市中级人民法院")
+    headings = list(dict.fromkeys(p.heading for p in passages[1:]))
+    assert headings == SECTIONS
+    assert [sum(p.heading == h for p in passages) for h in SECTIONS] == [3, 5, 2, 6]
+    assert [p.paragraph for p in passages] == list(range(1, 18))
+
+
+def test_seed_passages_are_verbatim_and_never_metadata_or_footer() -> None:
+    (document,) = read_folder(SEEDS, 400).documents
+    original = SEED.read_text(encoding="utf-8")
+    for passage in document.passages:
+        assert passage.text in original
+        assert passage.source == SEED.name
+    texts = "\n".join(p.text for p in document.passages)
+    for unwanted in ("版权所有", "ICP备", "公网安备", "hbfzb.com", "enpproperty", "封颖慧", "第02版", "纪实"):
+        assert unwanted not in texts
+
+
+def test_long_paragraphs_split_at_sentence_ends_into_verbatim_parts() -> None:
+    (document,) = read_folder(SEEDS, 100).documents
+    original = SEED.read_text(encoding="utf-8")
+    long_ones = [p for p in document.passages if p.part]
+    assert long_ones, "the seed has paragraphs over 100 characters"
+    for passage in document.passages:
+        assert passage.text in original
+        assert passage.text.endswith(("。", "”", "…")) or len(passage.text) <= 100
+    third = [p for p in document.passages if p.paragraph == 4]
+    assert len(third) > 1 and "".join(p.text for p in third) in original.replace("\n", "")
+
+
+def test_markdown_headings_give_a_section_path() -> None:
+    text = "# Guide\n\nIntro.\n\n## Install\n\nRun it.\n\n### Linux\n\nApt.\n\n## Use\n\nAsk.\n"
+    document = parse_document(text, "docs/guide.md", 400)
+    assert document.title == "Guide"
+    assert [(p.heading, p.text) for p in document.passages] == [
+        ("", "Intro."),
+        ("Install", "Run it."),
+        ("Install › Linux", "Apt."),
+        ("Use", "Ask."),
+    ]
+
+
+def test_markdown_without_a_single_title_uses_the_file_name() -> None:
+    text = "# One\n\nFirst.\n\n# Two\n\nSecond.\n\n```\ncode\n\nblock\n```\n"
+    document = parse_document(text, "notes.md", 400)
+    assert document.title == "notes"
+    assert [p.heading for p in document.passages] == ["One", "Two", "Two"]
+    assert document.passages[-1].text == "```\ncode\n\nblock\n```"
+
+
+def test_plain_text_wrapped_lines_are_one_paragraph_and_short_lines_at_the_end_are_body() -> None:
+    text = (
+        "Release notes\n\n"
+        "This release makes the bot answer questions faster than before, and it reads\n"
+        "documents in GB18030 as well.\n\n"
+        "Thanks\n"
+    )
+    document = parse_document(text, Path("notes.txt").name, 400)
+    assert document.title == "Release notes"
+    assert [p.text for p in document.passages] == [
+        "This release makes the bot answer questions faster than before, and it reads\n"
+        "documents in GB18030 as well.",
+        "Thanks",
+    ]
