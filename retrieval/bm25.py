@@ -3,7 +3,8 @@
 The weights are rank-bm25's (``BM25Okapi``, ``BM25L`` or ``BM25Plus``),
 precomputed once, so a question costs the postings of its terms rather than a
 walk over every passage; rankings are those of rank-bm25 on the same tokens
-(``tests/test_bm25.py`` checks it against rank-bm25 itself). BM25Plus adds
+(``tests/test_bm25.py`` checks it against rank-bm25 itself), except that
+Okapi's idf is never zero or negative here, so tiny corpora still answer. BM25Plus adds
 the same constant per question term to every passage, which changes no
 ranking and is left out, so a passage that shares no term with the
 question scores 0 and is never returned.
@@ -75,8 +76,12 @@ class BM25Index:
         n, p = self.size, self.params
         if p.variant == "okapi":
             idf = np.log(n - df + 0.5) - np.log(df + 0.5)
-            floor = p.epsilon * idf.mean() if idf.size else 0.0
-            return np.asarray(np.where(idf < 0, floor, idf))
+            # rank-bm25 floors negative idf at epsilon x the mean idf; on tiny
+            # corpora that mean is itself zero or negative, and a term in half
+            # the passages gets 0: both would hide matching passages.
+            mean = idf.mean() if idf.size else 0.0
+            floor = p.epsilon * mean if mean > 0 else p.epsilon
+            return np.asarray(np.where(idf <= 0, floor, idf))
         if p.variant == "l":
             return np.asarray(np.log(n + 1) - np.log(df + 0.5))
         return np.asarray(np.log(n + 1) - np.log(df))

@@ -1,7 +1,8 @@
 """Text to search terms: the home of jieba.
 
 Text is normalised (NFKC, lower case, Traditional to Simplified), cut into
-words by jieba, stripped of punctuation and stopwords; each run of Chinese
+words by jieba, stripped of punctuation and stopwords, English words
+stemmed; each run of Chinese
 characters also gives its character bigrams (marked ``~``), which match
 unknown words and Traditional text that segments differently.
 """
@@ -14,9 +15,11 @@ import re
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from retrieval.script import to_simplified
+from retrieval.stemming import stem
 
 with warnings.catch_warnings():
     # jieba 0.42 has invalid escape sequences in its regular expressions.
@@ -65,10 +68,8 @@ class Tokenizer:
     _jieba: jieba.Tokenizer = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
-        if self.user_dict is not None:
-            self._jieba.load_userdict(str(self.user_dict))
+        stamp = self.user_dict.stat().st_mtime_ns if self.user_dict else 0
+        self._jieba = _segmenter(self.user_dict, stamp)
 
     def terms(self, text: str) -> list[str]:
         """The search terms of ``text``, in order, repeats kept."""
@@ -87,7 +88,7 @@ class Tokenizer:
         for word, start, end in self._jieba.tokenize(text):
             kept = _is_word(word) and word not in self.stopwords
             if kept:
-                terms.append(Term(word, start, end))
+                terms.append(Term(stem(word), start, end))
             chinese = kept and all(_CJK.match(c) for c in word)
             if chinese and run and run[-1][1] == start:
                 run.extend((c, start + i + 1) for i, c in enumerate(word))
@@ -106,6 +107,16 @@ class Tokenizer:
             Term(BIGRAM_MARK + first + second, end - 1, end + 1)
             for (first, end), (second, _) in itertools.pairwise(run)
         ]
+
+
+@lru_cache(maxsize=4)
+def _segmenter(user_dict: Path | None, stamp: int) -> jieba.Tokenizer:
+    """A loaded jieba segmenter, shared: loading its dictionary takes half a second."""
+    segmenter = jieba.Tokenizer()
+    segmenter.initialize()
+    if user_dict is not None:
+        segmenter.load_userdict(str(user_dict))
+    return segmenter
 
 
 def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:

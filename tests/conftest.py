@@ -37,3 +37,13 @@ def make_docs(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
         return folder
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests see no developer's ``.env`` and no settings from the environment."""
+    from bot.settings import Settings
+
+    monkeypatch.chdir(tmp_path)
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)

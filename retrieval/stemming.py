@@ -1,0 +1,23 @@
+"""English words to their stems, so "opens" finds "open": the home of snowballstemmer."""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+import snowballstemmer
+
+_ENGLISH = re.compile(r"[a-z]+")
+_local = threading.local()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The stem of a lower-case English word; anything else unchanged."""
+    if not _ENGLISH.fullmatch(word):
+        return word
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return str(stemmer.stemWord(word))
