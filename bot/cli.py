@@ -55,6 +55,25 @@ def build_parser() -> argparse.ArgumentParser:
     repl.add_argument("--docs", type=Path, metavar="DIR", help="documents folder (default: DOCS_DIR)")
     repl.add_argument("--top-k", type=_positive, metavar="N", help="passages per answer (default: TOP_K)")
     commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    evaluation = commands.add_parser("eval", help="measure retrieval on a question set")
+    evaluation.add_argument(
+        "dataset",
+        type=Path,
+        metavar="DATASET",
+        help="SQuAD-format .json (its contexts are the passages) or .jsonl of "
+        '{"question": ..., "expect": text or null} asked against the documents',
+    )
+    evaluation.add_argument(
+        "--docs",
+        type=Path,
+        metavar="DIR",
+        help="documents folder (for .jsonl; for .json: ask against it instead)",
+    )
+    evaluation.add_argument("--top-k", type=_positive, metavar="N", help="also report Recall@N")
+    evaluation.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+    evaluation.add_argument(
+        "--traditional", action="store_true", help="convert the questions to Traditional Chinese first"
+    )
     return parser
 
 
@@ -113,7 +132,16 @@ def run_telegram(args: argparse.Namespace) -> int:
     return run(load_settings())
 
 
-COMMANDS = {"ask": run_ask, "repl": run_repl_command, "telegram": run_telegram}
+def run_eval(args: argparse.Namespace) -> int:
+    from bot.evaluation import render_evaluation, run_evaluation
+
+    settings = load_settings(**({"docs_dir": args.docs} if args.docs else {}))
+    result = run_evaluation(settings, args.dataset, args.docs, args.top_k, args.traditional)
+    print(render_evaluation(result, args.json), end="")
+    return 0
+
+
+COMMANDS = {"ask": run_ask, "repl": run_repl_command, "telegram": run_telegram, "eval": run_eval}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,10 +10,15 @@ from functools import lru_cache
 import opencc
 
 
-@lru_cache(maxsize=1)
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+@lru_cache(maxsize=2)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
 
 
 def to_simplified(text: str) -> str:
-    return str(_converter().convert(text))
+    return str(_converter("t2s").convert(text))
+
+
+def to_traditional(text: str) -> str:
+    """Simplified to Traditional (Taiwan usage and phrases), for measuring."""
+    return str(_converter("s2twp").convert(text))

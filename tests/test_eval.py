@@ -1,0 +1,85 @@
+"""``qabot eval`` on the shipped seed questions and on a small SQuAD-format file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.commandline import qabot
+from tests.conftest import PROJECT
+
+SEED_QUESTIONS = PROJECT / "benchmarks" / "seed_questions.jsonl"
+
+SQUAD = {
+    "version": "v1.0",
+    "data": [
+        {
+            "title": "沧州",
+            "paragraphs": [
+                {
+                    "context": "沧州是河北省的地级市，以武术和杂技闻名。大运河穿城而过。",
+                    "qas": [
+                        {"question": "沧州以什么闻名？"},
+                        {"question": "哪条运河穿城而过？"},
+                        {"question": ""},
+                    ],
+                }
+            ],
+        },
+        {
+            "title": "石家庄",
+            "paragraphs": [
+                {"context": "石家庄是河北省的省会，有正定古城。", "qas": [{"question": "河北省会是哪里"}]},
+                {
+                    "context": "石家庄是河北省的省会，有正定古城。",
+                    "qas": [{"question": "正定古城在哪个城市"}],
+                },
+            ],
+        },
+    ],
+}
+
+
+def test_seed_questions_all_answered_first_and_unanswerable_ones_refused() -> None:
+    lines = SEED_QUESTIONS.read_text(encoding="utf-8").splitlines()
+    assert len([line for line in lines if '"expect": null' not in line]) >= 20
+    result = qabot("eval", str(SEED_QUESTIONS), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["questions"] == len(lines)
+    assert report["recall@1"] == 1.0
+    assert report["no_answer"] == 0
+    assert report["unanswerable"] >= 8 and report["unanswerable_answered"] == 0
+
+
+def test_squad_file_indexes_distinct_contexts_and_prints_a_table(tmp_path: Path) -> None:
+    dataset = tmp_path / "mini.json"
+    dataset.write_text(json.dumps(SQUAD, ensure_ascii=False), encoding="utf-8")
+    result = qabot("eval", str(dataset), "--top-k", "2")
+    assert result.returncode == 0, result.stderr
+    rows = dict(line.split("  ", 1) for line in result.stdout.splitlines())
+    assert rows["questions"].strip() == "4"
+    assert rows["passages"].strip() == "2"
+    assert rows["Recall@1"].strip() == "100.0%"
+    assert "Recall@2" in rows and "latency p50 / p95" in rows
+
+
+def test_squad_questions_against_other_documents_are_all_unanswerable(tmp_path: Path) -> None:
+    dataset = tmp_path / "mini.json"
+    dataset.write_text(json.dumps(SQUAD, ensure_ascii=False), encoding="utf-8")
+    report = json.loads(qabot("eval", str(dataset), "--docs", str(PROJECT / "seeds"), "--json").stdout)
+    assert (report["answerable"], report["unanswerable"]) == (0, 4)
+    assert report["unanswerable_answered"] == 0
+
+
+def test_bad_datasets_are_one_line_errors(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "bad.jsonl").write_text('{"q": 1}\n', encoding="utf-8")
+    for name, message in [
+        ("missing.json", "does not exist"),
+        ("bad.json", "is not valid JSON"),
+        ("bad.jsonl", 'bad.jsonl:1: expected {"question": ..., "expect": ...}'),
+    ]:
+        result = qabot("eval", str(tmp_path / name))
+        assert result.returncode == 2
+        assert message in result.stderr and result.stderr.count("\n") == 1
