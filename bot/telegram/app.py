@@ -1,12 +1,183 @@
-"""Running the Telegram bot (not built yet)."""
+"""Running the Telegram bot: build the Application, poll (or take webhooks), stop on a signal.
+
+``run`` loads the documents first (so the first question is fast and a bad
+DOCS_DIR fails at once), then serves until SIGTERM or SIGINT and returns 0.
+Problems the user can fix are one line on stderr and exit status 2.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import secrets
+import signal
 import sys
+from contextlib import suppress
+from typing import Any
+from urllib.parse import urlsplit
 
-from bot.settings import Settings
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+
+from bot.settings import Settings, SettingsError
+from bot.telegram.commands import Commands
+from bot.telegram.handlers import Questions, phrases_of
+from bot.telegram.inline import Inline
+from bot.telegram.logs import Scrubber, configure_logging
+from bot.telegram.phrases import DEFAULT, LANGUAGES
+from bot.telegram.replies import command_descriptions
+from bot.telegram.service import Service
+from bot.telegram.webhook import WebhookServer
+
+log = logging.getLogger(__name__)
+
+USAGE_ERROR = 2
+ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
+NO_TOKEN = (
+    "TELEGRAM_BOT_TOKEN is not set: put the token @BotFather gave you in .env "
+    "(see .env.example), or try the bot in a console with `qabot repl`"
+)
+SECRET_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+App = Application[Any, ContextTypes.DEFAULT_TYPE, Any, Any, Any, Any]
+
+
+def webhook_secret(settings: Settings) -> str | None:
+    """WEBHOOK_SECRET, or a random one when unset; ``None`` in polling mode."""
+    if not settings.webhook_url:
+        return None
+    if settings.webhook_secret is None:
+        return secrets.token_urlsafe(32)
+    secret = settings.webhook_secret.get_secret_value()
+    if not 1 <= len(secret) <= 256 or not set(secret) <= SECRET_CHARS:
+        raise SettingsError("setting WEBHOOK_SECRET: use 1-256 characters A-Z, a-z, 0-9, _ and -")
+    return secret
 
 
 def run(settings: Settings) -> int:
-    print("qabot: error: the Telegram bot is not built yet; try qabot repl", file=sys.stderr)
-    return 2
+    """Serve Telegram until stopped; the exit status."""
+    if settings.telegram_bot_token is None:
+        raise SettingsError(NO_TOKEN)
+    token = settings.telegram_bot_token.get_secret_value()
+    secret = webhook_secret(settings)
+    scrub = Scrubber([token, secret or ""])
+    configure_logging(scrub)
+    # A stop signal while the documents load ends the process cleanly too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    from bot.cli import open_library
+
+    library = open_library(settings)
+    service = Service.create(library, settings)
+    application = build_application(settings, token, service)
+    try:
+        asyncio.run(serve(application, settings, service, secret))
+    except InvalidToken:
+        print("qabot: error: the Bot API server rejected TELEGRAM_BOT_TOKEN; check it", file=sys.stderr)
+        return USAGE_ERROR
+    except (NetworkError, OSError) as error:
+        where = settings.telegram_api_base_url if isinstance(error, TelegramError) else "the webhook address"
+        print(f"qabot: error: cannot start: {scrub(str(error))} ({where})", file=sys.stderr)
+        return USAGE_ERROR
+    return 0
+
+
+def build_application(settings: Settings, token: str, service: Service) -> App:
+    root = settings.telegram_api_base_url.rstrip("/")
+    builder = (
+        Application.builder()
+        .token(token)
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .concurrent_updates(True)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .defaults(
+            Defaults(
+                link_preview_options=LinkPreviewOptions(is_disabled=True), allow_sending_without_reply=True
+            )
+        )
+    )
+    if settings.webhook_url:
+        builder = builder.updater(None)
+    application: App = builder.build()
+    application.add_handlers([*Commands(service).handlers(), *Questions(service).handlers()])
+    application.add_handlers([*Inline(service).handlers(), *Commands(service).fallback()])
+    application.add_error_handler(on_error)
+    return application
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure with its traceback; say sorry where there is someone to say it to."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    phrases = phrases_of(update)
+    with suppress(TelegramError):
+        if update.callback_query is not None:
+            await update.callback_query.answer(phrases.error)
+        elif update.inline_query is not None:
+            await update.inline_query.answer([])
+        elif update.effective_message is not None:
+            await update.effective_message.reply_html(phrases.error)
+
+
+async def announce(application: App, service: Service) -> None:
+    """The command menu in every language, and the examples computed ahead of the first /start."""
+    for phrases in LANGUAGES.values():
+        commands = [BotCommand(name, text) for name, text in command_descriptions(phrases)]
+        code = None if phrases is DEFAULT else phrases.code
+        await application.bot.set_my_commands(commands, language_code=code)
+    await asyncio.to_thread(service.examples)
+
+
+async def serve(application: App, settings: Settings, service: Service, secret: str | None) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with application:
+        await announce(application, service)
+        receiver, mode = None, "polling"
+        if settings.webhook_url and secret:
+            receiver = await start_webhook(application, settings, secret)
+            mode = f"webhook on {settings.webhook_listen}:{settings.webhook_port}"
+        elif application.updater is not None:
+            await application.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, error_callback=_poll_error
+            )
+            mode = "polling"
+        await application.start()
+        index = service.library.index
+        log.info(
+            "answering as @%s (%s): %d documents, %d passages",
+            application.bot.username,
+            mode,
+            len(index.documents),
+            len(index.passages),
+        )
+        await stop.wait()
+        log.info("stopping")
+        if receiver is not None:
+            await receiver.stop()
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        await application.stop()
+    log.info("stopped")
+
+
+def _poll_error(error: TelegramError) -> None:
+    log.warning("getting updates failed, retrying: %s", error)
+
+
+async def start_webhook(application: App, settings: Settings, secret: str) -> WebhookServer:
+    async def deliver(data: dict[str, Any]) -> None:
+        update = Update.de_json(data, application.bot)
+        if update is not None:
+            await application.update_queue.put(update)
+
+    receiver = WebhookServer(urlsplit(settings.webhook_url or "").path, secret, deliver)
+    await receiver.start(settings.webhook_listen, settings.webhook_port)
+    await application.bot.set_webhook(
+        settings.webhook_url or "", allowed_updates=ALLOWED_UPDATES, secret_token=secret
+    )
+    return receiver

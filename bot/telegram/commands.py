@@ -1,0 +1,103 @@
+"""Commands: /start and /help for everyone, /reload and /stats for admins."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.telegram.handlers import Handler, is_private, phrases_of
+from bot.telegram.phrases import say
+from bot.telegram.replies import Reader, help_text, report_messages, stats_text
+from bot.telegram.service import Service
+from retrieval.errors import DocumentsError
+
+log = logging.getLogger(__name__)
+
+
+class Commands:
+    def __init__(self, service: Service) -> None:
+        self.service = service
+
+    def handlers(self) -> list[Handler]:
+        new = filters.UpdateType.MESSAGE
+        return [
+            CommandHandler(["start", "help"], self.on_help, filters=new),
+            CommandHandler("reload", self.on_reload, filters=new),
+            CommandHandler("stats", self.on_stats, filters=new),
+        ]
+
+    def fallback(self) -> list[Handler]:
+        """Unknown commands in a private chat get the help (register these last)."""
+        return [
+            MessageHandler(
+                filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.COMMAND, self.on_help
+            )
+        ]
+
+    async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+        if message is None:
+            return
+        phrases, access = phrases_of(update), self.service.access
+        user_id = user.id if user else None
+        if not access.permits(user_id, chat.id if chat else None):
+            if is_private(update):
+                text = phrases.not_allowed + ("\n" + say(phrases.your_id, user_id=user_id) if user_id else "")
+                await message.reply_html(text)
+            return
+        examples = await asyncio.to_thread(self.service.examples)
+        reader = Reader(
+            name=user.first_name if user else "", user_id=user_id, is_admin=access.is_admin(user_id)
+        )
+        await message.reply_html(help_text(phrases, reader, context.bot.username, examples))
+
+    async def _admin(self, update: Update) -> bool:
+        """True for an admin; anyone else is told no."""
+        user, message = update.effective_user, update.effective_message
+        if self.service.access.is_admin(user.id if user else None):
+            return True
+        if message is not None:
+            await message.reply_html(phrases_of(update).admins_only)
+        return False
+
+    async def on_reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Re-read the documents off the event loop; on failure the old ones keep serving."""
+        message = update.effective_message
+        if message is None or not await self._admin(update):
+            return
+        phrases = phrases_of(update)
+        try:
+            report = await asyncio.to_thread(self.service.library.reload)
+        except DocumentsError as error:
+            log.warning("reload failed, still serving the previous documents: %s", error)
+            await message.reply_html(say(phrases.reload_failed, reason=error))
+            return
+        except Exception as error:
+            log.exception("reload failed, still serving the previous documents")
+            await message.reply_html(say(phrases.reload_failed, reason=f"{type(error).__name__}: {error}"))
+            return
+        log.info(
+            "reloaded %d documents, %d passages in %.2f s", report.documents, report.passages, report.seconds
+        )
+        for part in report_messages(phrases, report):
+            await message.reply_html(part)
+
+    async def on_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or not await self._admin(update):
+            return
+        service = self.service
+        index = service.library.index
+        text = stats_text(
+            phrases_of(update),
+            documents=len(index.documents),
+            passages=len(index.passages),
+            loaded_at=service.library.loaded_at,
+            uptime=datetime.now(UTC) - service.started_at,
+            answered=service.answered,
+        )
+        await message.reply_html(text)

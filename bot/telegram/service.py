@@ -1,0 +1,98 @@
+"""What the handlers share: the library, the settings, the guards, the cache and counters."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.settings import Settings
+from bot.telegram.guard import Access, RateLimiter
+from bot.telegram.pages import AnswerCache
+from retrieval.answer import Answer
+from retrieval.errors import QuestionError
+from retrieval.index import Index
+from retrieval.library import Library
+
+# Pages a "more" button can reach: questions are searched for top_k × this many passages.
+MORE_PAGES = 5
+HEADING_SEPARATORS = (" › ", " · ")
+
+
+@dataclass
+class Service:
+    library: Library
+    settings: Settings
+    access: Access
+    limiter: RateLimiter
+    cache: AnswerCache = field(default_factory=AnswerCache)
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    clock: Callable[[], float] = time.monotonic
+    answered: int = 0
+    _examples: tuple[Index | None, tuple[str, ...]] = (None, ())
+
+    @classmethod
+    def create(cls, library: Library, settings: Settings) -> Service:
+        return cls(
+            library=library,
+            settings=settings,
+            access=Access.of(settings.allowed_user_ids, settings.allowed_chat_ids, settings.admin_user_ids),
+            limiter=RateLimiter(settings.rate_limit_questions, settings.rate_limit_seconds),
+        )
+
+    @property
+    def page_size(self) -> int:
+        return self.settings.top_k
+
+    async def ask(self, question: str) -> Answer:
+        """Search off the event loop (the index is read-only, so threads may share it)."""
+        try:
+            answer = await asyncio.to_thread(self.library.ask, question, self.page_size * MORE_PAGES)
+        except QuestionError:
+            answer = Answer(question=question, hits=())
+        self.answered += 1
+        return answer
+
+    def examples(self) -> tuple[str, ...]:
+        """Two or three example questions from the loaded documents (cached per index)."""
+        index = self.library.index
+        if self._examples[0] is not index:
+            self._examples = (index, example_questions(self.library))
+        return self._examples[1]
+
+
+def example_questions(library: Library, count: int = 3, tries: int = 30) -> tuple[str, ...]:
+    """Questions the documents answer: the last part of their section headings
+    (then, if too few, the start of passages), spread over the documents."""
+    passages = library.index.passages
+    headings = [_last_part(p.heading) for p in passages if p.heading.strip()]
+    starts = [_first_words(p.text) for p in passages]
+    candidates = list(dict.fromkeys(c for c in headings + starts if c))
+    candidates = _spread(candidates[: max(len(set(headings)), count)], tries)
+    good = [c for c in candidates if library.ask(c, 1).found]
+    return tuple(_spread(good, count))
+
+
+def _spread(items: list[str], count: int) -> list[str]:
+    """``count`` items taken evenly from first to last (all of them if there are fewer)."""
+    if len(items) <= count:
+        return items
+    if count == 1:
+        return items[:1]
+    step = (len(items) - 1) / (count - 1)
+    return [items[round(i * step)] for i in range(count)]
+
+
+def _last_part(heading: str) -> str:
+    for separator in HEADING_SEPARATORS:
+        heading = heading.rsplit(separator, 1)[-1]
+    return heading.strip()
+
+
+def _first_words(text: str, length: int = 16) -> str:
+    flat = " ".join(text.split())
+    for end in "。！？；.!?;,，":
+        flat = flat.split(end, 1)[0]
+    return flat[:length].strip()
