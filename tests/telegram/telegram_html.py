@@ -265,8 +265,7 @@ def _close_tag(
     open_tag = stack.pop()
     if end_name and end_name != open_tag.name:
         raise HtmlParseError(
-            f'Unmatched end tag at byte offset {begin}, expected "</{open_tag.name}>", '
-            f'found "</{end_name}>"'
+            f'Unmatched end tag at byte offset {begin}, expected "</{open_tag.name}>", found "</{end_name}>"'
         )
     if utf16 > open_tag.utf16_offset:
         entity = _make_entity(open_tag, utf16 - open_tag.utf16_offset, entities, out)
