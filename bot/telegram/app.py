@@ -75,9 +75,13 @@ def run(settings: Settings) -> int:
     except InvalidToken:
         print("qabot: error: the Bot API server rejected TELEGRAM_BOT_TOKEN; check it", file=sys.stderr)
         return USAGE_ERROR
-    except (NetworkError, OSError) as error:
-        where = settings.telegram_api_base_url if isinstance(error, TelegramError) else "the webhook address"
-        print(f"qabot: error: cannot start: {scrub(str(error))} ({where})", file=sys.stderr)
+    except NetworkError as error:
+        url = settings.telegram_api_base_url
+        print(f"qabot: error: cannot reach the Bot API server at {url}: {scrub(str(error))}", file=sys.stderr)
+        return USAGE_ERROR
+    except OSError as error:
+        where = f"{settings.webhook_listen}:{settings.webhook_port}"
+        print(f"qabot: error: cannot listen for webhooks on {where}: {scrub(str(error))}", file=sys.stderr)
         return USAGE_ERROR
     return 0
 

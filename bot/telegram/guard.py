@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Access:
-    """Empty lists mean anyone; otherwise the user (or the chat) must be listed."""
+    """Who is answered: allow-lists of users and chats (both empty: anyone), and the admins."""
 
     users: frozenset[int] = frozenset()
     chats: frozenset[int] = frozenset()
@@ -22,21 +22,19 @@ class Access:
         return cls(frozenset(users), frozenset(chats), frozenset(admins))
 
     def permits(self, user_id: int | None, chat_id: int | None) -> bool:
-        """A user passes when listed (or no user list); a chat when listed (or no chat
-        list). Admins always pass; inline queries have no chat (``None``)."""
+        """Anyone when both lists are empty; otherwise a listed user (anywhere) or
+        anyone in a listed chat. Admins always pass."""
         if user_id is not None and user_id in self.admins:
             return True
-        if self.users and user_id not in self.users:
-            return False
-        return not (self.chats and chat_id is not None and chat_id not in self.chats)
+        if not self.users and not self.chats:
+            return True
+        return (user_id is not None and user_id in self.users) or (
+            chat_id is not None and chat_id in self.chats
+        )
 
     def permits_inline(self, user_id: int) -> bool:
-        """Inline queries come from no chat: with only a chat list, only admins pass."""
-        if user_id in self.admins:
-            return True
-        if self.users:
-            return user_id in self.users
-        return not self.chats
+        """Inline queries come from no chat: only the user list (and admins) can let them in."""
+        return self.permits(user_id, None)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admins
