@@ -36,9 +36,9 @@ class Settings(BaseSettings):
     # Tokens and ranking
     stopwords_file: Path = DEFAULT_STOPWORDS
     user_dict: Path | None = None
-    char_bigrams: bool = True
-    bm25_variant: Literal["okapi", "l", "plus"] = "plus"
-    bm25_k1: float = Field(1.5, gt=0)
+    char_ngrams: bool = True
+    bm25_variant: Literal["okapi", "plus"] = "plus"
+    bm25_k1: float = Field(1.2, gt=0)
     bm25_b: float = Field(0.75, ge=0, le=1)
     # Telegram
     telegram_bot_token: SecretStr | None = None
@@ -76,7 +76,7 @@ class Settings(BaseSettings):
             passage_max_chars=self.passage_max_chars,
             stopwords_file=self.stopwords_file,
             user_dict=self.user_dict,
-            bigrams=self.char_bigrams,
+            char_ngrams=self.char_ngrams,
             bm25=BM25Params(variant=self.bm25_variant, k1=self.bm25_k1, b=self.bm25_b),
             min_coverage=self.min_match,
         )

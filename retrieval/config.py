@@ -15,6 +15,6 @@ class RetrievalConfig:
     passage_max_chars: int = 400
     stopwords_file: Path = DEFAULT_STOPWORDS
     user_dict: Path | None = None
-    bigrams: bool = True
+    char_ngrams: bool = True
     bm25: BM25Params = field(default_factory=BM25Params)
     min_coverage: float = 0.3

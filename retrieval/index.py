@@ -1,4 +1,8 @@
-"""Passages and their BM25 index, searched for the passages that answer a question."""
+"""Passages and their BM25 index, searched for the passages that answer a question.
+
+A passage is indexed in two fields: its own text, and its context (document
+title and section heading), whose score counts ``CONTEXT_WEIGHT`` as much.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +17,32 @@ from retrieval.config import RetrievalConfig
 from retrieval.errors import QuestionError
 from retrieval.highlight import highlight
 from retrieval.passage import Document, Passage
+from retrieval.relevance import Relevance
 from retrieval.tokenizer import Tokenizer
 
+CONTEXT_WEIGHT = 0.75
+# How many of the best-scored passages are checked by the "no answer" rule
+# beyond the top k: enough to fill k hits, few enough to stay fast.
+EXTRA_CANDIDATES = 5
 
-def passage_terms(tokenizer: Tokenizer, passage: Passage) -> list[str]:
-    """What a passage is indexed by: its words, its heading's and its title's."""
-    return tokenizer.terms(f"{passage.title}\n{passage.heading}\n{passage.text}")
+PassageTerms = tuple[Sequence[str], Sequence[str]]
+
+
+def context_of(passage: Passage) -> str:
+    return f"{passage.title}\n{passage.heading}"
+
+
+def passage_terms(tokenizer: Tokenizer, passage: Passage) -> PassageTerms:
+    """What a passage is indexed by: its text's terms, and its context's."""
+    return tokenizer.terms(passage.text), tokenizer.terms(context_of(passage))
 
 
 @dataclass(frozen=True)
 class Index:
     documents: tuple[Document, ...]
     passages: tuple[Passage, ...]
-    bm25: BM25Index
+    body: BM25Index
+    context: BM25Index
     tokenizer: Tokenizer
     config: RetrievalConfig
 
@@ -35,13 +52,14 @@ class Index:
         documents: Sequence[Document],
         tokenizer: Tokenizer,
         config: RetrievalConfig,
-        terms: Sequence[Sequence[str]] | None = None,
+        terms: Sequence[PassageTerms] | None = None,
     ) -> Index:
         passages = tuple(p for document in documents for p in document.passages)
         if terms is None:
             terms = [passage_terms(tokenizer, p) for p in passages]
-        bm25 = BM25Index(terms, config.bm25)
-        return cls(tuple(documents), passages, bm25, tokenizer, config)
+        body = BM25Index([t[0] for t in terms], config.bm25)
+        context = BM25Index([t[1] for t in terms], config.bm25)
+        return cls(tuple(documents), passages, body, context, tokenizer, config)
 
     def search(self, question: str, top_k: int) -> Answer:
         """The ``top_k`` passages that answer ``question``; none when nothing is relevant."""
@@ -50,19 +68,21 @@ class Index:
         if top_k < 1:
             raise QuestionError(f"top-k must be at least 1, not {top_k}")
         terms = self.tokenizer.terms(question)
-        found = self.bm25.score(terms)
-        relevant = found.coverage >= self.config.min_coverage
-        passages, scores = found.passages[relevant], found.scores[relevant]
-        order = np.lexsort((passages, -scores))[:top_k]
+        passages, scores = self._scores(terms)
+        order = np.lexsort((passages, -scores))[: top_k + EXTRA_CANDIDATES]
+        relevance = Relevance(self.tokenizer, question)
         question_terms = set(terms)
-        hits = []
-        for rank, position in enumerate(order, start=1):
+        hits: list[Hit] = []
+        for position in order:
             passage = self.passages[int(passages[position])]
-            spans = self.tokenizer.spans(passage.text)
-            marked = highlight(passage.text, spans, question_terms, self.bm25.term_weight)
+            if not relevance.answers(f"{context_of(passage)}\n{passage.text}", self.config.min_coverage):
+                continue
+            marked = highlight(
+                passage.text, self.tokenizer.spans(passage.text), question_terms, self.body.term_weight
+            )
             hits.append(
                 Hit(
-                    rank=rank,
+                    rank=len(hits) + 1,
                     score=round(float(scores[position]), 4),
                     passage=passage,
                     matched=marked.matched,
@@ -70,4 +90,14 @@ class Index:
                     sentence=marked.sentence,
                 )
             )
+            if len(hits) == top_k:
+                break
         return Answer(question=question, hits=tuple(hits))
+
+    def _scores(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Passages sharing a term with the question, and their combined scores."""
+        body, context = self.body.score(terms), self.context.score(terms)
+        candidates = np.concatenate([body.passages, context.passages])
+        weighted = np.concatenate([body.scores, CONTEXT_WEIGHT * context.scores])
+        passages, inverse = np.unique(candidates, return_inverse=True)
+        return passages, np.bincount(inverse, weighted, minlength=passages.size)

@@ -35,7 +35,7 @@ def make_tokenizer(config: RetrievalConfig) -> Tokenizer:
     return Tokenizer(
         stopwords=load_stopwords(config.stopwords_file),
         user_dict=config.user_dict,
-        bigrams=config.bigrams,
+        char_ngrams=config.char_ngrams,
     )
 
 

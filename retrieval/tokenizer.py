@@ -1,16 +1,16 @@
 """Text to search terms: the home of jieba.
 
 Text is normalised (NFKC, lower case, Traditional to Simplified), cut into
-words by jieba, stripped of punctuation and stopwords, English words
-stemmed; each run of Chinese
-characters also gives its character bigrams (marked ``~``), which match
-unknown words and Traditional text that segments differently.
+words by jieba, stripped of punctuation and stopwords, English words stemmed.
+Each run of Chinese characters also gives its single characters and its
+character bigrams (stopwords aside), all in one bag with the words: they
+match unknown words and text that jieba segments differently.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
+import math
 import re
 import unicodedata
 import warnings
@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
+from retrieval.errors import DocumentsError
 from retrieval.script import to_simplified
 from retrieval.stemming import stem
 
@@ -29,9 +32,12 @@ with warnings.catch_warnings():
 
 jieba.setLogLevel(logging.WARNING)
 
-BIGRAM_MARK = "~"
 DEFAULT_STOPWORDS = Path(__file__).with_name("stopwords.txt")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD_CHAR = re.compile(r"\w")
+# Question words jieba glues to a measure word (哪张 哪所 几个 几种 第几届 多少钱):
+# as vague as the stopwords 哪 几 多少, whatever the measure word.
+_QUESTION_WORD = re.compile(r"(哪|几|第几|多少)[\u4e00-\u9fff]?")
 
 
 def load_stopwords(path: Path) -> frozenset[str]:
@@ -47,10 +53,6 @@ def normalise(text: str) -> str:
     return to_simplified(unicodedata.normalize("NFKC", text).lower())
 
 
-def _is_word(token: str) -> bool:
-    return any(c.isalnum() for c in token)
-
-
 @dataclass(frozen=True)
 class Term:
     """A term and the span of the original text it came from."""
@@ -64,7 +66,7 @@ class Term:
 class Tokenizer:
     stopwords: frozenset[str] = frozenset()
     user_dict: Path | None = None
-    bigrams: bool = True
+    char_ngrams: bool = True
     _jieba: jieba.Tokenizer = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -72,41 +74,66 @@ class Tokenizer:
         self._jieba = _segmenter(self.user_dict, stamp)
 
     def terms(self, text: str) -> list[str]:
-        """The search terms of ``text``, in order, repeats kept."""
-        return [term.text for term in self._terms(normalise(text))]
-
-    def spans(self, text: str) -> list[Term]:
-        """The terms of ``text`` with the spans of ``text`` they came from."""
-        normalised, origin = _normalise_with_offsets(text)
-        return [
-            Term(term.text, origin[term.start], origin[term.end - 1] + 1) for term in self._terms(normalised)
-        ]
-
-    def _terms(self, text: str) -> list[Term]:
-        terms: list[Term] = []
-        run: list[tuple[str, int]] = []
-        for word, start, end in self._jieba.tokenize(text):
-            kept = _is_word(word) and word not in self.stopwords
-            if kept:
-                terms.append(Term(stem(word), start, end))
-            chinese = kept and all(_CJK.match(c) for c in word)
-            if chinese and run and run[-1][1] == start:
-                run.extend((c, start + i + 1) for i, c in enumerate(word))
-            elif chinese:
-                run = [(c, start + i + 1) for i, c in enumerate(word)]
-            else:
-                terms.extend(self._bigrams(run))
-                run = []
-        terms.extend(self._bigrams(run))
+        """The search terms of ``text``: words, then characters and bigrams; repeats kept."""
+        normalised = normalise(text)
+        terms = self._words(normalised)
+        if self.char_ngrams:
+            stop = self.stopwords
+            for run in _CJK_RUN.findall(normalised):
+                terms.extend(c for c in run if c not in stop)
+                terms.extend(b for b in (run[i : i + 2] for i in range(len(run) - 1)) if b not in stop)
         return terms
 
-    def _bigrams(self, run: list[tuple[str, int]]) -> list[Term]:
-        if not self.bigrams:
-            return []
-        return [
-            Term(BIGRAM_MARK + first + second, end - 1, end + 1)
-            for (first, end), (second, _) in itertools.pairwise(run)
+    def words(self, text: str) -> list[str]:
+        """The distinct words of ``text``, normalised, without stopwords (no n-grams)."""
+        return list(dict.fromkeys(self._words(normalise(text))))
+
+    def _words(self, normalised: str) -> list[str]:
+        words = (self._unglued(w.strip()) for w in self._jieba.lcut(normalised))
+        return [stem(word) for word in words if self._kept(word)]
+
+    def _unglued(self, word: str) -> str:
+        """An unknown Chinese word without the stopword characters jieba glued to
+        its ends (黄华麒是 → 黄华麒): the name inside is what matters."""
+        if len(word) < 3 or word in self._jieba.FREQ or not _CJK_RUN.fullmatch(word):
+            return word
+        core = word
+        while len(core) > 2 and core[0] in self.stopwords:
+            core = core[1:]
+        while len(core) > 2 and core[-1] in self.stopwords:
+            core = core[:-1]
+        return core
+
+    def _kept(self, word: str) -> bool:
+        return (
+            bool(word)
+            and word not in self.stopwords
+            and _WORD_CHAR.search(word) is not None
+            and not _QUESTION_WORD.fullmatch(word)
+        )
+
+    def word_weight(self, word: str) -> float:
+        """How much a word tells, from jieba's dictionary: log(total / frequency),
+        and the dictionary's median for words it does not know. Fixed, so the
+        same whatever the documents."""
+        frequency = self._jieba.FREQ.get(word)
+        if not frequency:
+            return _median_weight(self._jieba)
+        return math.log(self._jieba.total / frequency)
+
+    def spans(self, text: str) -> list[Term]:
+        """Words and bigrams of ``text`` with the spans of ``text`` they came from."""
+        normalised, origin = _normalise_with_offsets(text)
+        found = [
+            Term(stem(word), start, end)
+            for word, start, end in self._jieba.tokenize(normalised)
+            if self._kept(word.strip())
         ]
+        if self.char_ngrams:
+            for run in _CJK_RUN.finditer(normalised):
+                for i in range(run.start(), run.end() - 1):
+                    found.append(Term(normalised[i : i + 2], i, i + 2))
+        return [Term(t.text, origin[t.start], origin[t.end - 1] + 1) for t in found]
 
 
 @lru_cache(maxsize=4)
@@ -115,8 +142,19 @@ def _segmenter(user_dict: Path | None, stamp: int) -> jieba.Tokenizer:
     segmenter = jieba.Tokenizer()
     segmenter.initialize()
     if user_dict is not None:
-        segmenter.load_userdict(str(user_dict))
+        try:
+            with user_dict.open("rb") as lines:
+                segmenter.load_userdict(lines)
+        except (OSError, ValueError) as error:
+            raise DocumentsError(f"user dictionary {user_dict} cannot be read: {error}") from None
+    _median_weight(segmenter)
     return segmenter
+
+
+@lru_cache(maxsize=4)
+def _median_weight(segmenter: jieba.Tokenizer) -> float:
+    frequencies = np.fromiter(segmenter.FREQ.values(), dtype=np.float64)
+    return math.log(segmenter.total / float(np.median(frequencies[frequencies > 0])))
 
 
 def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:

@@ -67,7 +67,12 @@ def test_squad_file_indexes_distinct_contexts_and_prints_a_table(tmp_path: Path)
 def test_squad_questions_against_other_documents_are_all_unanswerable(tmp_path: Path) -> None:
     dataset = tmp_path / "mini.json"
     dataset.write_text(json.dumps(SQUAD, ensure_ascii=False), encoding="utf-8")
-    report = json.loads(qabot("eval", str(dataset), "--docs", str(PROJECT / "seeds"), "--json").stdout)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "菜谱.txt").write_text(
+        "番茄炒蛋\n\n先把鸡蛋打散炒熟，再放番茄翻炒，加盐出锅。\n", encoding="utf-8"
+    )
+    report = json.loads(qabot("eval", str(dataset), "--docs", str(docs), "--json").stdout)
     assert (report["answerable"], report["unanswerable"]) == (0, 4)
     assert report["unanswerable_answered"] == 0
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Retrieval quality on the CMRC 2018 trial set (not shipped: read from ../shared or $1)
+# and on the seed article's own questions. Prints the README's quality figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+trial="${1:-../shared/benchmarks/cmrc2018_trial.json}"
+echo "== CMRC 2018 trial: its questions against its own passages"
+uv run qabot eval "$trial"
+echo "== the same questions in Traditional Chinese"
+uv run qabot eval "$trial" --traditional
+echo "== its questions against the seed article (all unanswerable)"
+uv run qabot eval "$trial" --docs seeds
+echo "== the seed article's question set"
+uv run qabot eval benchmarks/seed_questions.jsonl --docs seeds

@@ -1,0 +1,68 @@
+"""Tokens: normalisation, stopwords and question words, n-grams, user dictionary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.errors import DocumentsError
+from retrieval.relevance import Relevance
+from retrieval.tokenizer import DEFAULT_STOPWORDS, Tokenizer, load_stopwords
+
+STOPWORDS = load_stopwords(DEFAULT_STOPWORDS)
+
+
+def tokenizer(**options: object) -> Tokenizer:
+    return Tokenizer(stopwords=STOPWORDS, **options)  # type: ignore[arg-type]
+
+
+def test_question_words_punctuation_and_stopwords_are_dropped() -> None:
+    words = tokenizer().words("请问沧州中院的院长是谁？哪张专辑有几个版本？What is BM25?")
+    assert words == ["沧州", "中院", "院长", "专辑", "版本", "bm25"]
+
+
+def test_traditional_full_width_and_case_normalise_to_the_same_terms() -> None:
+    tokens = tokenizer()
+    assert tokens.terms("滄州中院院長") == tokens.terms("沧州中院院长")
+    assert tokens.terms("ＢＭ２５ Ranking") == tokens.terms("bm25 ranking")
+
+
+def test_chinese_runs_give_characters_and_bigrams_without_stopwords() -> None:
+    terms = tokenizer().terms("党支部的合并")
+    assert terms[:2] == ["党支部", "合并"]
+    assert {"党", "支", "部", "党支", "支部", "合", "合并"} <= set(terms)
+    assert "的" not in terms and "并" not in terms  # both stopwords
+    assert "党支部" not in tokenizer(char_ngrams=False).terms("党支部的合并")[1:]
+
+
+def test_english_words_are_stemmed() -> None:
+    assert tokenizer().words("Opens documents, reloading") == ["open", "document", "reload"]
+
+
+def test_user_dictionary_keeps_domain_terms_whole(tmp_path: Path) -> None:
+    assert "头雁培育" not in tokenizer().words("实施头雁培育行动")
+    user_dict = tmp_path / "terms.txt"
+    user_dict.write_text("头雁培育 100 n\n", encoding="utf-8")
+    assert "头雁培育" in tokenizer(user_dict=user_dict).words("实施头雁培育行动")
+
+
+def test_a_user_dictionary_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
+    user_dict = tmp_path / "terms.txt"
+    user_dict.write_bytes("头雁培育 100 n\n".encode("gb18030"))
+    with pytest.raises(DocumentsError, match=f"user dictionary {user_dict} cannot be read"):
+        tokenizer(user_dict=user_dict)
+
+
+def test_spans_point_at_the_original_text() -> None:
+    text = "滄州中院，院長閆傑。"
+    spans = tokenizer().spans(text)
+    assert {text[t.start : t.end] for t in spans if t.text in ("院长", "沧州")} == {"院長", "滄州"}
+
+
+def test_relevance_weighs_rare_words_and_credits_glued_names() -> None:
+    tokens = tokenizer()
+    relevance = Relevance(tokens, "黄华麒是哪个大学毕业的？")
+    assert relevance.share("黄华麒毕业于北京大学。") > 0.5
+    assert relevance.share("今天天气很好。") == 0.0
+    assert not Relevance(tokens, "什么？").answers("任何文字", 0.0)
