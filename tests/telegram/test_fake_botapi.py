@@ -353,7 +353,7 @@ async def test_stop_wakes_long_poll_promptly() -> None:
         target=lambda: result.append(raw_post(f"{server.api_url}{server.token}/getUpdates", b"timeout=30"))
     )
     poller.start()
-    time.sleep(0.3)  # let the long poll start
+    server.wait_until(lambda: server._poll_generation > 0, 10, "the long poll to start")
     started = time.monotonic()
     server.stop()
     poller.join(5)
