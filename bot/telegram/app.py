@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from bot.settings import Settings, SettingsError
@@ -112,6 +112,9 @@ def build_application(settings: Settings, token: str, service: Service) -> App:
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure with its traceback; say sorry where there is someone to say it to."""
+    if isinstance(context.error, Forbidden):  # the user blocked the bot, or it left the group
+        log.warning("cannot reply: %s", context.error)
+        return
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return

@@ -160,8 +160,11 @@ class Questions:
         with suppress(TelegramError):
             await query.edit_message_reply_markup(None)
         bot, chat_id = context.bot, message.chat.id
+        topic = message.message_thread_id if message.is_topic_message else None
 
         async def send(text: str, markup: InlineKeyboardMarkup | None) -> Message:
-            return await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            return await bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, message_thread_id=topic
+            )
 
         await self.send_page(answer, button.offset, button.key, phrases, send)
