@@ -34,6 +34,7 @@ class Phrases:
     stale_button: str
     no_more: str
     page_note: str
+    page_note_one: str
     continued: str
     # refusals and limits
     not_text: str
@@ -75,6 +76,7 @@ ZH = Phrases(
     stale_button="这个按钮已过期，请重新提问。",
     no_more="没有更多段落了。",
     page_note="第 {first}–{last} 段，共 {total} 段",
+    page_note_one="第 {first} 段，共 {total} 段",
     continued="（续）",
     not_text="我只能回答文字问题，请把问题打成文字发给我。",
     too_long="问题太长了（{length} 字），请控制在 {limit} 字以内。",
@@ -118,6 +120,7 @@ EN = Phrases(
     stale_button="This button has expired; please ask again.",
     no_more="There are no more passages.",
     page_note="Passages {first}–{last} of {total}",
+    page_note_one="Passage {first} of {total}",
     continued=" (continued)",
     not_text="I can only answer questions written as text; please type your question.",
     too_long="That question is too long ({length} characters); please keep it under {limit}.",

@@ -168,7 +168,8 @@ def render_page(hits: Sequence[Hit], phrases: Phrases, total: int, limit: int = 
     """The messages showing ``hits``, with a note of which they are when there are more."""
     blocks = [block for hit in hits for block in render_hit(hit, phrases, limit)]
     if hits and total > len(hits):
-        note = say(phrases.page_note, first=hits[0].rank, last=hits[-1].rank, total=total)
+        template = phrases.page_note if len(hits) > 1 else phrases.page_note_one
+        note = say(template, first=hits[0].rank, last=hits[-1].rank, total=total)
         blocks.append(f"<i>{note}</i>")
     return pack(blocks, limit)
 

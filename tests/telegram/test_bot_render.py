@@ -134,6 +134,7 @@ def test_page_note_only_when_there_are_more() -> None:
     hits = [make_hit("Text one.", rank=1), make_hit("Text two.", rank=2)]
     assert "Passages 1–2 of 5" in plain(render_page(hits, EN, total=5)[-1])
     assert "Passages" not in plain(render_page(hits, EN, total=2)[-1])
+    assert "Passage 2 of 5" in plain(render_page(hits[1:], EN, total=5)[-1])
 
 
 def test_inline_message_fits_and_has_no_number() -> None:
