@@ -101,6 +101,8 @@ def run_ask(args: argparse.Namespace) -> int:
     if any(not question.strip() for question in args.questions):
         raise QuestionError("the question is empty")
     library = open_library(settings)
+    if not args.questions and sys.stdin.isatty():
+        print("Type one question per line; Ctrl-D ends (or try: qabot repl).", file=sys.stderr)
     questions = args.questions or (line.strip() for line in sys.stdin if line.strip())
     color = _use_color(sys.stdout)
     for number, question in enumerate(questions):
