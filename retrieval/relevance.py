@@ -20,9 +20,11 @@ _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def _found(word: str, text: str) -> float:
-    """1 when ``text`` contains ``word``; for a longer Chinese word it does not
+    """1 when ``text`` contains ``word`` (an English word at the start of one); for a longer Chinese word it does not
     contain (often a name jieba glued to its neighbour, like 黄华麒是), the share
     of the word's character bigrams it contains."""
+    if word.isascii():  # a word or its stem, at the start of a word: "open" in "opens"
+        return 1.0 if re.search(rf"(?<![a-z0-9]){re.escape(word)}", text) else 0.0
     if word in text:
         return 1.0
     if len(word) < 3 or not _CHINESE.fullmatch(word):

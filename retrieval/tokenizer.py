@@ -37,6 +37,8 @@ _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD_CHAR = re.compile(r"\w")
 # Question words jieba glues to a measure word (哪张 哪所 几个 几种 第几届 多少钱):
 # as vague as the stopwords 哪 几 多少, whatever the measure word.
+# A letter on its own is the rest of "what's" or "U.S.": it tells nothing.
+_LONE_LETTER = re.compile(r"[a-z]")
 _QUESTION_WORD = re.compile(r"(哪|几|第几|多少)[\u4e00-\u9fff]?")
 
 
@@ -110,6 +112,7 @@ class Tokenizer:
             and word not in self.stopwords
             and _WORD_CHAR.search(word) is not None
             and not _QUESTION_WORD.fullmatch(word)
+            and not _LONE_LETTER.fullmatch(word)
         )
 
     def word_weight(self, word: str) -> float:

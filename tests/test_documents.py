@@ -100,3 +100,5 @@ def test_english_and_mixed_documents(make_docs: MakeDocs) -> None:
     assert hit.passage.heading == "Reload" and hit.passage.title == "Bot guide"
     assert library.ask("怎么用 systemd 部署", 1).hits[0].passage.heading == "部署"
     assert library.ask("install on linux", 1).hits[0].passage.heading == "Install"
+    assert library.ask("what does reloading do", 1).hits[0].passage.heading == "Reload"
+    assert not library.ask("What's the dress code?", 3).found  # "s" is no match
