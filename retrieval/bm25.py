@@ -1,23 +1,53 @@
-"""BM25 as a sparse matrix of per-term weights: a question is a sum of a few rows.
+"""BM25 over postings lists: a question costs the postings of its terms, not the corpus.
 
-The weights are rank-bm25's (``BM25Okapi``, ``BM25L`` or ``BM25Plus``),
-precomputed once, so a question costs the postings of its terms rather than a
-walk over every passage; rankings are those of rank-bm25 on the same tokens
-(``tests/test_bm25.py`` checks it against rank-bm25 itself), except that
-Okapi's idf is never zero or negative here, so tiny corpora still answer. BM25Plus adds
-the same constant per question term to every passage, which changes no
-ranking and is left out, so a passage that shares no term with the
-question scores 0 and is never returned.
+The weights are rank-bm25's (``BM25Okapi``, ``BM25L`` or ``BM25Plus``);
+rankings are those of rank-bm25 on the same tokens (``tests/test_bm25.py``
+checks it against rank-bm25 itself), except that Okapi's idf is never zero or
+negative here, so tiny corpora still answer. BM25Plus adds the same constant
+per question term to every passage, which changes no ranking and is left out,
+so a passage that shares no term with the question scores 0 and is never
+returned.
+
+Layout, per field (``Postings``): each term is a 64-bit key (``term_key``: FNV-1a
+of its code points; no term strings are kept), keys are sorted, and each has
+the ascending ids of the passages holding it (int32) and how often (tf, the
+smallest unsigned type that fits). Weights are computed from tf and passage
+length when a question asks, in float64, so memory is 5 bytes a posting and a
+reload that changes a few documents never recomputes the others' weights.
+
+``top`` finds the exact best ``n`` passages over several fields with MaxScore
+pruning: the postings of the rare (weighty) terms give a lower bound on the
+n-th best score; common terms whose largest possible contributions together
+stay below it cannot lift a passage that lacks every rare term into the top,
+so their long postings lists are only probed for the few passages that can
+still make it. Distinct strings with equal keys would be one term: with
+2^64 keys, a vocabulary of a million terms has odds of about 3e-8 of one
+such pair.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
+
+_FNV_OFFSET = 0xCBF29CE484222325
+_FNV_PRIME = 0x100000001B3
+_MASK64 = (1 << 64) - 1
+_VECTOR_WIDTH = 24  # longer terms (rare) are hashed one by one
+_MEMO_SIZE = 1 << 14
+
+# ``top`` scores every posting directly below this many postings in total.
+DIRECT_POSTINGS = 4096
+# Postings in the first round of required lists; each next round doubles.
+PROBE_POSTINGS = 2048
+# Distinct passages of the first rounds whose scores set the floor.
+POOL = 2048
+_BISECT = 16  # look a passage up in a list by bisection when the list is this much longer
+_MARGIN = 1e-9  # relative slack on score bounds, far above float64 rounding
 
 
 @dataclass(frozen=True)
@@ -43,86 +73,565 @@ class Scores:
     coverage: np.ndarray
 
 
-class BM25Index:
-    def __init__(self, corpus: Sequence[Sequence[str]], params: BM25Params | None = None) -> None:
-        self.params = params or BM25Params()
-        self.size = len(corpus)
-        vocabulary: dict[str, int] = {}
-        rows: list[int] = []
-        columns: list[int] = []
-        counts: list[int] = []
-        lengths = np.zeros(self.size, dtype=np.float64)
-        for passage, terms in enumerate(corpus):
-            lengths[passage] = len(terms)
-            for term, count in Counter(terms).items():
-                rows.append(vocabulary.setdefault(term, len(vocabulary)))
-                columns.append(passage)
-                counts.append(count)
-        self.vocabulary = vocabulary
-        row = np.asarray(rows, dtype=np.int64)
-        column = np.asarray(columns, dtype=np.int64)
-        tf = np.asarray(counts, dtype=np.float64)
-        self.df = np.bincount(row, minlength=len(vocabulary)).astype(np.float64)
-        self.idf = self._idf(self.df)
-        average = lengths.mean() if self.size else 0.0
-        norm = 1 - self.params.b + self.params.b * lengths[column] / (average or 1.0)
-        weight = self.idf[row] * self._tf_weight(tf, norm)
-        self.matrix = sparse.csr_matrix(
-            (weight.astype(np.float32), (row, column)), shape=(len(vocabulary), self.size)
-        )
-        self.matrix.sort_indices()
+def _term_key(term: str) -> int:
+    key = _FNV_OFFSET
+    for char in term:
+        code = ord(char)
+        if code:
+            key = ((key ^ code) * _FNV_PRIME) & _MASK64
+    return key
 
-    def _idf(self, df: np.ndarray) -> np.ndarray:
-        n, p = self.size, self.params
-        if p.variant == "okapi":
-            idf = np.log(n - df + 0.5) - np.log(df + 0.5)
+
+def term_keys(terms: Sequence[str]) -> np.ndarray:
+    """The uint64 key of each term: 64-bit FNV-1a over its code points (NULs skipped)."""
+    keys = np.empty(len(terms), dtype=np.uint64)
+    if not terms:
+        return keys
+    longest = max(map(len, terms))
+    if longest > _VECTOR_WIDTH:
+        short = [i for i, term in enumerate(terms) if len(term) <= _VECTOR_WIDTH]
+        keys[short] = term_keys([terms[i] for i in short])
+        for i, term in enumerate(terms):
+            if len(term) > _VECTOR_WIDTH:
+                keys[i] = _term_key(term)
+        return keys
+    text = np.array(terms, dtype=f"<U{max(longest, 1)}")
+    codes = text.view("<u4").reshape(len(terms), max(longest, 1)).astype(np.uint64)
+    keys.fill(_FNV_OFFSET)
+    prime = np.uint64(_FNV_PRIME)
+    for column in codes.T:
+        keys = np.where(column != 0, (keys ^ column) * prime, keys)
+    return keys
+
+
+def term_key(term: str) -> int:
+    return _term_key(term)
+
+
+def _smallest_unsigned(largest: int) -> type[np.unsignedinteger]:
+    if largest <= 0xFF:
+        return np.uint8
+    if largest <= 0xFFFF:
+        return np.uint16
+    return np.uint32
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    largest = int(values.max()) if values.size else 0
+    return values.astype(_smallest_unsigned(largest), copy=False)
+
+
+@dataclass(frozen=True)
+class TermCounts:
+    """The terms of a run of consecutive passages, counted (one field).
+
+    Passage ``i`` holds ``sizes[i]`` distinct terms, as consecutive entries of
+    ``terms`` (indices into ``vocab``, the sorted keys) and ``counts``;
+    ``lengths[i]`` is its number of terms, repeats included.
+    """
+
+    vocab: np.ndarray  # uint64, sorted, distinct
+    terms: np.ndarray  # uint32 index into vocab, per posting
+    counts: np.ndarray  # unsigned, per posting
+    sizes: np.ndarray  # int32, per passage
+    lengths: np.ndarray  # int32, per passage
+
+    @property
+    def passages(self) -> int:
+        return len(self.sizes)
+
+    @classmethod
+    def count(cls, corpus: Sequence[Sequence[str]]) -> TermCounts:
+        """Count the terms of each passage of ``corpus``."""
+        index: dict[str, int] = {}
+        terms: list[int] = []
+        counts: list[int] = []
+        sizes = np.empty(len(corpus), dtype=np.int32)
+        lengths = np.empty(len(corpus), dtype=np.int32)
+        setdefault = index.setdefault
+        for passage, words in enumerate(corpus):
+            counter = Counter(words)
+            sizes[passage] = len(counter)
+            lengths[passage] = len(words)
+            for term, count in counter.items():
+                terms.append(setdefault(term, len(index)))
+                counts.append(count)
+        keys = term_keys(list(index))
+        order = np.argsort(keys, kind="stable")
+        rank = np.empty(len(keys), dtype=np.uint32)
+        rank[order] = np.arange(len(keys), dtype=np.uint32)
+        vocab = keys[order]
+        result = cls(
+            vocab=vocab,
+            terms=rank[np.asarray(terms, dtype=np.int64)] if terms else np.zeros(0, np.uint32),
+            counts=_narrow(np.asarray(counts, dtype=np.int64)),
+            sizes=sizes,
+            lengths=lengths,
+        )
+        if vocab.size > 1 and bool((vocab[1:] == vocab[:-1]).any()):
+            return result._merge_equal_keys()
+        return result
+
+    def _merge_equal_keys(self) -> TermCounts:
+        """Two distinct terms with one key (see the module's note) become one term."""
+        vocab, inverse = np.unique(self.vocab, return_inverse=True)
+        keys = inverse[self.terms]
+        terms: list[int] = []
+        counts: list[int] = []
+        sizes = np.empty_like(self.sizes)
+        start = 0
+        for passage, size in enumerate(self.sizes.tolist()):
+            merged: dict[int, int] = {}
+            for key, count in zip(
+                keys[start : start + size].tolist(), self.counts[start : start + size].tolist(), strict=True
+            ):
+                merged[key] = merged.get(key, 0) + count
+            terms.extend(merged)
+            counts.extend(merged.values())
+            sizes[passage] = len(merged)
+            start += size
+        return TermCounts(
+            vocab=vocab,
+            terms=np.asarray(terms, dtype=np.uint32),
+            counts=_narrow(np.asarray(counts, dtype=np.int64)),
+            sizes=sizes,
+            lengths=self.lengths,
+        )
+
+    @staticmethod
+    def concat(parts: Sequence[TermCounts]) -> TermCounts:
+        """The passages of ``parts``, one after the other, over one vocabulary."""
+        if len(parts) == 1:
+            return parts[0]
+        vocab = np.unique(np.concatenate([p.vocab for p in parts])) if parts else np.zeros(0, np.uint64)
+        terms = [np.searchsorted(vocab, p.vocab).astype(np.uint32)[p.terms] for p in parts]
+        largest = max((int(p.counts.max()) for p in parts if p.counts.size), default=0)
+        dtype = _smallest_unsigned(largest)
+        return TermCounts(
+            vocab=vocab,
+            terms=np.concatenate(terms) if terms else np.zeros(0, np.uint32),
+            counts=np.concatenate([p.counts.astype(dtype) for p in parts]) if parts else np.zeros(0, dtype),
+            sizes=np.concatenate([p.sizes for p in parts]) if parts else np.zeros(0, np.int32),
+            lengths=np.concatenate([p.lengths for p in parts]) if parts else np.zeros(0, np.int32),
+        )
+
+    def check(self) -> None:
+        """Raise ``ValueError`` unless the arrays fit together (for data read from disk)."""
+        if self.vocab.dtype != np.uint64 or self.sizes.dtype != np.int32 or self.lengths.dtype != np.int32:
+            raise ValueError("term counts have the wrong types")
+        if self.counts.dtype.kind != "u" or self.terms.dtype != np.uint32:
+            raise ValueError("term counts have the wrong types")
+        if self.sizes.shape != self.lengths.shape or self.terms.shape != self.counts.shape:
+            raise ValueError("term counts have mismatched lengths")
+        if int(self.sizes.sum()) != self.terms.size or (self.sizes < 0).any():
+            raise ValueError("term counts do not add up")
+        if self.vocab.size and (self.vocab[1:] <= self.vocab[:-1]).any():
+            raise ValueError("term counts' vocabulary is not sorted")
+        if self.terms.size and int(self.terms.max()) >= self.vocab.size:
+            raise ValueError("term counts refer past their vocabulary")
+        if self.counts.size and int(self.counts.min()) < 1:
+            raise ValueError("term counts hold a zero count")
+
+
+@dataclass(frozen=True)
+class Postings:
+    """One field's postings lists: for term ``keys[t]``, the passages
+    ``ids[indptr[t]:indptr[t + 1]]`` (ascending) hold it ``tf[...]`` times;
+    ``maxtf[t]`` bounds its tf from above, ``lengths[p]`` is passage p's length."""
+
+    keys: np.ndarray  # uint64 (terms), sorted
+    indptr: np.ndarray  # int64 (terms + 1)
+    ids: np.ndarray  # int32 (postings)
+    tf: np.ndarray  # unsigned (postings)
+    maxtf: np.ndarray  # unsigned (terms)
+    lengths: np.ndarray  # int32 (passages)
+
+    @property
+    def size(self) -> int:
+        return len(self.lengths)
+
+    @classmethod
+    def build(
+        cls, counts: TermCounts, size: int | None = None, passages: np.ndarray | None = None
+    ) -> Postings:
+        """The postings of ``counts``; its passages get the ids ``passages``
+        (ascending; default 0, 1, ...) among ``size`` passages."""
+        from scipy import sparse  # a counting sort in C; only building needs it
+
+        if passages is None:
+            passages = np.arange(counts.passages, dtype=np.int32)
+        size = counts.passages if size is None else size
+        lengths = np.zeros(size, dtype=np.int32)
+        lengths[passages] = counts.lengths
+        if counts.terms.size == 0:
+            empty = np.zeros(0, dtype=np.uint8)
+            return cls(
+                np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32), empty, empty, lengths
+            )
+        ids = np.repeat(passages.astype(np.int32, copy=False), counts.sizes)
+        # A counting sort by term (in C), stable: ids stay ascending within a term.
+        matrix = sparse.csr_array((counts.counts, (counts.terms, ids)), shape=(counts.vocab.size, size))
+        indptr = matrix.indptr.astype(np.int64)
+        used = np.flatnonzero(np.diff(indptr))
+        tf = np.asarray(matrix.data)
+        maxtf = np.maximum.reduceat(tf, indptr[used])
+        if used.size != counts.vocab.size:  # vocabulary no passage uses
+            indptr = np.concatenate([[0], np.cumsum(np.diff(indptr)[used])]).astype(np.int64)
+        return cls(
+            keys=counts.vocab[used],
+            indptr=indptr,
+            ids=matrix.indices.astype(np.int32, copy=False),
+            tf=tf,
+            maxtf=maxtf,
+            lengths=lengths,
+        )
+
+    def update(self, remap: np.ndarray, size: int, added: Sequence[tuple[int, TermCounts]]) -> Postings:
+        """These postings after renumbering passage ``p`` as ``remap[p]`` (-1: dropped),
+        with ``size`` passages in all, and the passages of each ``(first id, counts)``
+        of ``added`` numbered from its first id.
+
+        ``remap`` keeps the order of the passages it keeps; the added ones go
+        where it left room.
+        """
+        kept = self._renumber(remap, size)
+        if not added:
+            return kept
+        ordered = sorted(added, key=lambda item: item[0])
+        counts = TermCounts.concat([c for _, c in ordered])
+        ids = np.concatenate([np.arange(f, f + c.passages, dtype=np.int32) for f, c in ordered])
+        if np.isin(ids, remap[remap >= 0]).any() or (ids.size and int(ids.max()) >= size):
+            raise ValueError("added passages overlap the kept ones")
+        kept.lengths[ids] = counts.lengths
+        return kept._merge(Postings.build(counts, size, ids))
+
+    def _renumber(self, remap: np.ndarray, size: int) -> Postings:
+        lengths = np.zeros(size, dtype=np.int32)
+        old = np.flatnonzero(remap >= 0)
+        lengths[remap[old]] = self.lengths[old]
+        if self.ids.size == 0:
+            return Postings(self.keys, self.indptr, self.ids, self.tf, self.maxtf, lengths)
+        ids = remap.astype(np.int32, copy=False)[self.ids]
+        dropped = np.flatnonzero(ids < 0)
+        if dropped.size == 0:
+            return Postings(self.keys, self.indptr, ids, self.tf, self.maxtf, lengths)
+        rows = np.searchsorted(self.indptr, dropped, side="right") - 1
+        counts = np.diff(self.indptr) - np.bincount(rows, minlength=self.keys.size)
+        keep = np.ones(ids.size, dtype=bool)
+        keep[dropped] = False
+        used = counts > 0
+        return Postings(
+            keys=self.keys[used],
+            indptr=np.concatenate([[0], np.cumsum(counts[used])]).astype(np.int64),
+            ids=ids[keep],
+            tf=self.tf[keep],
+            maxtf=self.maxtf[used],
+            lengths=lengths,
+        )
+
+    def _merge(self, new: Postings) -> Postings:
+        """These postings and ``new``'s (other passages) in one."""
+        where = np.searchsorted(self.keys, new.keys)
+        known = where < self.keys.size
+        known[known] = self.keys[where[known]] == new.keys[known]
+        sizes = np.diff(new.indptr)
+        term = np.repeat(np.arange(new.keys.size), sizes)
+        low = self.indptr[where][term]
+        high = np.where(known, self.indptr[np.minimum(where + 1, self.keys.size)], self.indptr[where])[term]
+        while True:  # bisect each new posting's place in its term's list, all at once
+            open_ = low < high
+            if not open_.any():
+                break
+            middle = (low + high) // 2
+            below = open_ & (self.ids[np.minimum(middle, max(self.ids.size - 1, 0))] < new.ids)
+            low = np.where(below, middle + 1, low)
+            high = np.where(open_ & ~below, middle, high)
+        ids = np.insert(self.ids, low, new.ids)
+        dtype = np.promote_types(self.tf.dtype, new.tf.dtype)
+        tf = np.insert(self.tf.astype(dtype, copy=False), low, new.tf.astype(dtype, copy=False))
+        fresh = ~known
+        keys = np.insert(self.keys, where[fresh], new.keys[fresh])
+        old_place = np.arange(self.keys.size) + np.searchsorted(new.keys[fresh], self.keys)
+        new_place = np.searchsorted(keys, new.keys)
+        counts = np.zeros(keys.size, dtype=np.int64)
+        counts[old_place] = np.diff(self.indptr)
+        counts[new_place] += sizes
+        maxtf = np.zeros(keys.size, dtype=dtype)
+        maxtf[old_place] = self.maxtf
+        maxtf[new_place] = np.maximum(maxtf[new_place], new.maxtf)
+        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        return Postings(keys, indptr, ids, tf, maxtf, self.lengths)
+
+    def check(self) -> None:
+        """Raise ``ValueError`` unless the arrays fit together (for data read from disk)."""
+        if self.keys.dtype != np.uint64 or self.indptr.dtype != np.int64 or self.ids.dtype != np.int32:
+            raise ValueError("postings have the wrong types")
+        if self.tf.dtype.kind != "u" or self.maxtf.dtype != self.tf.dtype or self.lengths.dtype != np.int32:
+            raise ValueError("postings have the wrong types")
+        if self.indptr.shape != (self.keys.size + 1,) or self.maxtf.shape != self.keys.shape:
+            raise ValueError("postings have mismatched lengths")
+        if self.indptr[0] != 0 or self.indptr[-1] != self.ids.size or self.tf.shape != self.ids.shape:
+            raise ValueError("postings do not add up")
+        if self.keys.size and ((self.keys[1:] <= self.keys[:-1]).any() or (np.diff(self.indptr) < 1).any()):
+            raise ValueError("postings' terms are not sorted")
+        if self.ids.size and (int(self.ids.min()) < 0 or int(self.ids.max()) >= self.size):
+            raise ValueError("postings refer to passages that do not exist")
+        if self.keys.size and (np.maximum.reduceat(self.tf, self.indptr[:-1]) > self.maxtf).any():
+            raise ValueError("postings' tf bounds are wrong")
+        if self.tf.size and int(self.tf.min()) < 1:
+            raise ValueError("postings hold a zero tf")
+        if (self.lengths < 0).any():
+            raise ValueError("postings hold a negative length")
+
+
+@dataclass
+class _List:
+    """One field's postings of one question term, and what they weigh."""
+
+    ids: np.ndarray
+    tf: np.ndarray
+    index: BM25Index
+    factor: float  # field weight x repeats in the question x idf
+    bound: float  # no posting weighs more
+
+    def weights(self, positions: slice | np.ndarray = slice(None)) -> np.ndarray:
+        return self.factor * self.index._tf_weight(self.ids[positions], self.tf[positions])
+
+
+class BM25Index:
+    """One field of the passages, scored as rank-bm25 would."""
+
+    def __init__(self, corpus: Sequence[Sequence[str]] | Postings, params: BM25Params | None = None) -> None:
+        self.params = params or BM25Params()
+        self.postings = corpus if isinstance(corpus, Postings) else Postings.build(TermCounts.count(corpus))
+        postings = self.postings
+        self.size = postings.size
+        average = float(postings.lengths.mean()) if self.size else 0.0
+        p = self.params
+        norm = 1 - p.b + p.b * postings.lengths.astype(np.float64) / (average or 1.0)
+        self._norm_min = float(norm.min()) if self.size else 1.0
+        # What a posting's weight needs of its passage: k1 x norm (Okapi, Plus), 1 / norm (L).
+        self._per_passage = 1 / norm if p.variant == "l" else p.k1 * norm
+        self._okapi_floor = p.epsilon
+        if p.variant == "okapi" and postings.keys.size:
+            df = np.diff(postings.indptr).astype(np.float64)
+            mean = float(np.mean(np.log(self.size - df + 0.5) - np.log(df + 0.5)))
             # rank-bm25 floors negative idf at epsilon x the mean idf; on tiny
             # corpora that mean is itself zero or negative, and a term in half
             # the passages gets 0: both would hide matching passages.
-            mean = idf.mean() if idf.size else 0.0
-            floor = p.epsilon * mean if mean > 0 else p.epsilon
-            return np.asarray(np.where(idf <= 0, floor, idf))
-        if p.variant == "l":
-            return np.asarray(np.log(n + 1) - np.log(df + 0.5))
-        return np.asarray(np.log(n + 1) - np.log(df))
+            self._okapi_floor = p.epsilon * mean if mean > 0 else p.epsilon
+        self._rows: dict[str, int] = {}
 
-    def _tf_weight(self, tf: np.ndarray, norm: np.ndarray) -> np.ndarray:
-        k1, delta = self.params.k1, self.params.delta
-        if self.params.variant == "okapi":
-            return np.asarray(tf * (k1 + 1) / (tf + k1 * norm))
+    @property
+    def terms(self) -> int:
+        return int(self.postings.keys.size)
+
+    def rows(self, terms: Sequence[str]) -> list[int]:
+        """Each term's row in the postings, or -1 when no passage holds it."""
+        memo = self._rows
+        missing = [t for t in dict.fromkeys(terms) if t not in memo]
+        if missing:
+            if len(memo) + len(missing) > _MEMO_SIZE:
+                memo.clear()
+            keys = self.postings.keys
+            wanted = term_keys(missing)
+            found = np.searchsorted(keys, wanted)
+            inside = found < keys.size
+            hit = np.zeros(len(missing), dtype=bool)
+            hit[inside] = keys[found[inside]] == wanted[inside]
+            for term, row, ok in zip(missing, found.tolist(), hit.tolist(), strict=True):
+                memo[term] = row if ok else -1
+        return [memo[t] for t in terms]
+
+    def _df(self, row: int) -> int:
+        return 0 if row < 0 else int(self.postings.indptr[row + 1] - self.postings.indptr[row])
+
+    def idf(self, df: int) -> float:
+        n, p = self.size, self.params
+        if p.variant == "okapi":
+            idf = math.log(n - df + 0.5) - math.log(df + 0.5)
+            return idf if idf > 0 else self._okapi_floor
+        if p.variant == "l":
+            return math.log(n + 1) - math.log(df + 0.5)
+        return math.log(n + 1) - math.log(df)
+
+    def _tf_weight(self, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """The tf part of the weights of postings (over k1 + 1, which ``lists`` puts in the factor)."""
+        count = tf.astype(np.float64)
+        if self.params.variant == "l":
+            k1, delta = self.params.k1, self.params.delta
+            ctd = count * self._per_passage[ids]
+            ctd += delta
+            return np.asarray(count * ctd / (ctd + k1))
+        return np.asarray(count / (count + self._per_passage[ids]))
+
+    def _bound(self, tf: int) -> float:
+        """The largest ``_tf_weight`` of any posting with at most ``tf``."""
+        k1, delta, norm = self.params.k1, self.params.delta, self._norm_min
         if self.params.variant == "l":
             ctd = tf / norm
-            return np.asarray(tf * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta))
-        return np.asarray(tf * (k1 + 1) / (k1 * norm + tf))
+            return tf * (ctd + delta) / (k1 + ctd + delta)
+        return tf / (tf + k1 * norm)
+
+    def lists(self, terms: Sequence[str], weight: float = 1.0) -> list[_List]:
+        """The postings of each distinct term (repeats weigh again), with their weights."""
+        repeats = Counter(terms)
+        distinct = list(repeats)
+        postings = self.postings
+        ids, tf, indptr, maxtf = postings.ids, postings.tf, postings.indptr, postings.maxtf
+        weight *= self.params.k1 + 1
+        found = []
+        for term, row in zip(distinct, self.rows(distinct), strict=True):
+            if row < 0:
+                continue
+            start, end = int(indptr[row]), int(indptr[row + 1])
+            factor = weight * repeats[term] * self.idf(end - start)
+            if factor > 0:
+                bound = factor * self._bound(int(maxtf[row])) * (1 + _MARGIN)
+                found.append(_List(ids[start:end], tf[start:end], self, factor, bound))
+        return found
 
     def term_weight(self, term: str) -> float:
         """How much a question term tells: a smoothed idf, positive even for
         terms in every passage, and largest for terms in none."""
-        row = self.vocabulary.get(term)
-        df = self.df[row] if row is not None else 0.0
-        return float(np.log((self.size + 1) / (df + 0.5)))
+        df = self._df(self.rows([term])[0])
+        return math.log((self.size + 1) / (df + 0.5))
 
     def score(self, terms: Sequence[str]) -> Scores:
         """Scores of the passages sharing a term with ``terms`` (repeats count again)."""
         empty = np.zeros(0)
-        rows = [self.vocabulary[t] for t in terms if t in self.vocabulary]
         distinct = list(dict.fromkeys(terms))
         total = sum(self.term_weight(t) for t in distinct)
-        if not rows or total <= 0:
+        found = self.lists(terms)
+        if not found or total <= 0:
             return Scores(empty.astype(np.int64), empty, empty)
-        matrix = self.matrix
-        pieces = [slice(matrix.indptr[r], matrix.indptr[r + 1]) for r in rows]
-        indices = np.concatenate([matrix.indices[s] for s in pieces])
-        weights = np.concatenate([matrix.data[s] for s in pieces]).astype(np.float64)
-        scores = np.bincount(indices, weights, minlength=self.size)
-        seen = list(dict.fromkeys(rows))
-        share = np.concatenate(
-            [np.full(matrix.indptr[r + 1] - matrix.indptr[r], self._row_weight(r)) for r in seen]
-        )
-        seen_indices = np.concatenate([matrix.indices[matrix.indptr[r] : matrix.indptr[r + 1]] for r in seen])
-        coverage = np.bincount(seen_indices, share, minlength=self.size) / total
-        passages = np.flatnonzero(coverage)
-        return Scores(passages, scores[passages], coverage[passages])
+        passages, scores = _accumulate(found, self.size)
+        rows = [r for r in self.rows(distinct) if r >= 0]
+        indptr, ids = self.postings.indptr, self.postings.ids
+        share = np.zeros(self.size)
+        for row in rows:
+            share[ids[indptr[row] : indptr[row + 1]]] += math.log((self.size + 1) / (self._df(row) + 0.5))
+        return Scores(passages.astype(np.int64), scores, share[passages] / total)
 
-    def _row_weight(self, row: int) -> float:
-        return float(np.log((self.size + 1) / (self.df[row] + 0.5)))
+
+def _weights(lists: Sequence[_List]) -> tuple[np.ndarray, np.ndarray]:
+    """The passages of ``lists``, one after the other, and their weights (batched per field)."""
+    ids = np.concatenate([item.ids for item in lists])
+    weights = np.empty(ids.size)
+    start = 0
+    while start < len(lists):
+        index = lists[start].index
+        end = start
+        while end < len(lists) and lists[end].index is index:
+            end += 1
+        sizes = [item.ids.size for item in lists[start:end]]
+        first = sum(item.ids.size for item in lists[:start])
+        last = first + sum(sizes)
+        tf = np.concatenate([item.tf for item in lists[start:end]])
+        factors = np.repeat([item.factor for item in lists[start:end]], sizes)
+        weights[first:last] = factors * index._tf_weight(ids[first:last], tf)
+        start = end
+    return ids, weights
+
+
+def _accumulate(lists: Sequence[_List], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The passages of ``lists`` (ascending) and their summed weights."""
+    ids, weights = _weights(lists)
+    dense = np.zeros(size)
+    np.add.at(dense, ids, weights)
+    passages = np.flatnonzero(dense)
+    return passages, dense[passages]
+
+
+def _nth_best(scores: np.ndarray, n: int) -> float:
+    if scores.size < n:
+        return 0.0
+    return float(np.partition(scores, scores.size - n)[scores.size - n])
+
+
+def _best(passages: np.ndarray, scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The best ``n`` by score, then by passage; ties at the cut stay exact."""
+    if scores.size > n:
+        keep = scores >= _nth_best(scores, n)
+        passages, scores = passages[keep], scores[keep]
+    order = np.lexsort((passages, -scores))[:n]
+    return passages[order], scores[order]
+
+
+def top(
+    fields: Sequence[tuple[BM25Index, float]], terms: Sequence[str], n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``n`` best passages for ``terms`` over weighted ``fields`` (same passages),
+    and their scores (the weighted sum of each field's), best first, ties by passage.
+
+    Exactly the first ``n`` of all passages sharing a term, sorted: see the
+    module's note on pruning.
+    """
+    lists = [item for index, weight in fields for item in index.lists(terms, weight)]
+    if not lists or n < 1:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    size = fields[0][0].size
+    if sum(item.ids.size for item in lists) <= DIRECT_POSTINGS:
+        return _best(*_accumulate(lists, size), n)
+    # Weightiest lists first (rare terms: short lists). ``rest[i]`` bounds
+    # what lists i, i + 1, ... can add to any passage's score.
+    lists.sort(key=lambda item: (-item.bound, item.ids.size))
+    rest = [*np.cumsum([item.bound for item in lists][::-1])[::-1].tolist(), 0.0]
+    dense = np.zeros(size)
+    seen = np.zeros(size, dtype=bool)
+    slot = np.empty(size, dtype=np.int64)
+    pool: list[np.ndarray] = []  # distinct passages of the first lists: the floor's sample
+    pooled = 0
+    floor = 0.0  # at most the n-th best score
+    done = 0
+    budget = PROBE_POSTINGS
+    # Required lists, in rounds of doubling size: every passage they hold is
+    # scored; after each round the floor rises, and once the lists left cannot
+    # lift a passage to it on their own, the rest are optional.
+    while done < len(lists) and rest[done] >= floor * (1 - _MARGIN):
+        end, taken = done, 0
+        while end < len(lists) and (taken < budget or end == done) and rest[end] >= floor * (1 - _MARGIN):
+            taken += lists[end].ids.size
+            end += 1
+        ids, weights = _weights(lists[done:end])
+        np.add.at(dense, ids, weights)
+        if pooled < POOL:
+            fresh = ids[~seen[ids]]
+            order = np.arange(fresh.size)
+            slot[fresh] = order
+            fresh = fresh[slot[fresh] == order]  # once each: where its last copy wrote
+            seen[fresh] = True
+            pool.append(fresh)
+            pooled += fresh.size
+        floor = max(floor, _nth_best(dense[np.concatenate(pool)], n))
+        done = end
+        budget *= 2
+    reach = rest[done]
+    # The optional lists, weightiest first, only for the passages that can
+    # still reach the floor ("alive"): gathered from a mask of them while
+    # they are many, looked up by bisection once they are few.
+    live = dense >= max(floor * (1 - _MARGIN) - reach, np.finfo(float).tiny)
+    passages = np.flatnonzero(live)
+    scores = dense[passages]
+    slot[passages] = np.arange(passages.size)
+    for item in lists[done:]:
+        if passages.size * _BISECT < item.ids.size:
+            place = np.searchsorted(item.ids, passages)
+            np.minimum(place, item.ids.size - 1, out=place)
+            hits = np.flatnonzero(item.ids[place] == passages)
+            if hits.size:
+                scores[hits] += item.weights(place[hits])
+        else:
+            positions = np.flatnonzero(live[item.ids])
+            if positions.size:
+                scores[slot[item.ids[positions]]] += item.weights(positions)
+        reach -= item.bound
+        if passages.size > n:
+            if passages.size <= POOL:  # their partial scores are lower bounds too
+                floor = max(floor, _nth_best(scores, n))
+            keep = scores + reach >= floor * (1 - _MARGIN)
+            if not keep.all():
+                live[passages[~keep]] = False
+                passages, scores = passages[keep], scores[keep]
+                slot[passages] = np.arange(passages.size)
+    return _best(passages, scores, n)

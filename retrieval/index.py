@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.answer import Answer, Hit
-from retrieval.bm25 import BM25Index
+from retrieval.bm25 import BM25Index, top
 from retrieval.config import RetrievalConfig
 from retrieval.errors import QuestionError
 from retrieval.highlight import highlight
@@ -61,6 +61,24 @@ class Index:
         context = BM25Index([t[1] for t in terms], config.bm25)
         return cls(tuple(documents), passages, body, context, tokenizer, config)
 
+    @classmethod
+    def from_fields(
+        cls,
+        documents: Sequence[Document],
+        fields: Sequence[BM25Index],
+        tokenizer: Tokenizer,
+        config: RetrievalConfig,
+    ) -> Index:
+        """An index whose fields (in ``passage_terms`` order) are built already."""
+        passages = tuple(p for document in documents for p in document.passages)
+        body, context = fields
+        return cls(tuple(documents), passages, body, context, tokenizer, config)
+
+    @property
+    def fields(self) -> tuple[BM25Index, ...]:
+        """The BM25 fields, in ``passage_terms`` order."""
+        return (self.body, self.context)
+
     def search(self, question: str, top_k: int) -> Answer:
         """The ``top_k`` passages that answer ``question``; none when nothing is relevant."""
         if not question.strip():
@@ -68,8 +86,9 @@ class Index:
         if top_k < 1:
             raise QuestionError(f"top-k must be at least 1, not {top_k}")
         terms = self.tokenizer.terms(question)
-        passages, scores = self._scores(terms)
-        order = np.lexsort((passages, -scores))[: top_k + EXTRA_CANDIDATES]
+        fields = ((self.body, 1.0), (self.context, CONTEXT_WEIGHT))
+        passages, scores = top(fields, terms, top_k + EXTRA_CANDIDATES)
+        order = range(passages.size)
         relevance = Relevance(self.tokenizer, question)
         question_terms = set(terms)
         hits: list[Hit] = []

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import rank_bm25
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval.bm25 import BM25Index, BM25Params
+from retrieval import bm25
+from retrieval.bm25 import BM25Index, BM25Params, Postings, TermCounts, term_keys, top
 
 WORDS = st.sampled_from(list("abcdefghijklmnopqrstuvwxyz"))
 CORPUS = st.lists(st.lists(WORDS, min_size=1, max_size=15), min_size=4, max_size=40)
@@ -56,3 +58,172 @@ def test_coverage_is_the_share_of_question_weight_matched() -> None:
     coverage = dict(zip(found.passages.tolist(), found.coverage.tolist(), strict=True))
     assert coverage[0] == 1.0
     assert 0 < coverage[1] < 0.5
+
+
+# --- Postings, exact top-n with pruning, incremental updates ---------------------------------
+
+SKEWED = st.sampled_from(list("aaaaaaaaaaaabbbbbbbbcccccddddeeefghijklmnopq"))
+SKEWED_CORPUS = st.lists(st.lists(SKEWED, min_size=0, max_size=12), min_size=1, max_size=60)
+SKEWED_QUERY = st.lists(st.sampled_from(list("aabbcdefghijklmnopqz")), min_size=1, max_size=8)
+
+
+def brute_scores(fields: list[tuple[BM25Index, float]], query: list[str]) -> np.ndarray:
+    scores = np.zeros(fields[0][0].size)
+    for index, weight in fields:
+        found = index.score(query)
+        scores[found.passages] += weight * found.scores
+    return scores
+
+
+def assert_exact_top(got: tuple[np.ndarray, np.ndarray], scores: np.ndarray, n: int) -> None:
+    """``got`` is the best ``n`` of ``scores`` (> 0), ties by passage; passages
+    whose scores differ only by rounding may come in either order."""
+    passages, found = got
+    matching = np.flatnonzero(scores > 0)
+    order = np.lexsort((matching, -scores[matching]))
+    want_passages, want_scores = matching[order], scores[matching][order]
+    assert passages.size == min(n, matching.size)
+    assert np.allclose(found, scores[passages], rtol=1e-9, atol=1e-12)
+    assert np.allclose(found, want_scores[:n], rtol=1e-9, atol=1e-12)
+    for i in range(passages.size):
+        if np.isclose(want_scores, want_scores[i], rtol=1e-9, atol=1e-12).sum() == 1:
+            assert passages[i] == want_passages[i]
+    ties = found[1:] == found[:-1]
+    assert (passages[1:][ties] > passages[:-1][ties]).all()
+
+
+@pytest.fixture
+def always_prune(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bm25, "DIRECT_POSTINGS", 0)
+    monkeypatch.setattr(bm25, "PROBE_POSTINGS", 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    corpus=SKEWED_CORPUS,
+    context=SKEWED_CORPUS,
+    query=SKEWED_QUERY,
+    n=st.integers(1, 8),
+    variant=st.sampled_from(["plus", "l", "okapi"]),
+    prune=st.booleans(),
+)
+def test_top_is_the_exact_best_n_over_weighted_fields(
+    corpus: list[list[str]],
+    context: list[list[str]],
+    query: list[str],
+    n: int,
+    variant: str,
+    prune: bool,
+) -> None:
+    context = (context * len(corpus))[: len(corpus)]
+    params = BM25Params(variant=variant)
+    fields = [(BM25Index(corpus, params), 1.0), (BM25Index(context, params), 0.75)]
+    with pytest.MonkeyPatch.context() as patch:
+        if prune:
+            patch.setattr(bm25, "DIRECT_POSTINGS", 0)
+            patch.setattr(bm25, "PROBE_POSTINGS", 1)
+        got = top(fields, query, n)
+    assert_exact_top(got, brute_scores(fields, query), n)
+
+
+@pytest.mark.usefixtures("always_prune")
+def test_pruned_top_breaks_ties_by_passage() -> None:
+    corpus = [["x", "a"]] * 3 + [["a"] * 3] * 20 + [["x", "a"]] * 3 + [["b"]] * 30
+    index = BM25Index(corpus)
+    passages, scores = top([(index, 1.0)], ["x", "a", "a"], 5)
+    assert passages.tolist() == [0, 1, 2, 23, 24]
+    assert len(set(scores[:5].tolist())) == 1
+
+
+@pytest.mark.usefixtures("always_prune")
+def test_pruned_top_on_a_larger_skewed_corpus() -> None:
+    rng = np.random.default_rng(7)
+    words = [f"w{i}" for i in range(400)]
+    weights = 1 / np.arange(1, 401) ** 1.1
+    weights /= weights.sum()
+    corpus = [list(rng.choice(words, size=rng.integers(5, 60), p=weights)) for _ in range(3000)]
+    fields = [(BM25Index(corpus), 1.0)]
+    probes = 0
+    weights_of = bm25._List.weights
+
+    def counting(item: bm25._List, positions: slice | np.ndarray = slice(None)) -> np.ndarray:
+        nonlocal probes
+        probes += not isinstance(positions, slice)
+        return weights_of(item, positions)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bm25._List, "weights", counting)
+        for _ in range(60):
+            query = [*rng.choice(words, size=rng.integers(1, 12), p=weights).tolist(), str(rng.choice(words))]
+            for n in (1, 3, 8):
+                assert_exact_top(top(fields, query, n), brute_scores(fields, query), n)
+    assert probes > 100  # the long lists were probed, not summed
+
+
+def postings_equal(a: Postings, b: Postings) -> None:
+    assert a.keys.tolist() == b.keys.tolist()
+    assert a.indptr.tolist() == b.indptr.tolist()
+    assert a.ids.tolist() == b.ids.tolist()
+    assert a.tf.tolist() == b.tf.tolist()
+    assert a.lengths.tolist() == b.lengths.tolist()
+    assert (a.maxtf >= b.maxtf).all()  # an update may keep a looser (larger) bound
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    old=st.lists(st.lists(st.lists(SKEWED, max_size=8), min_size=1, max_size=5), min_size=1, max_size=8),
+    new=st.lists(st.lists(st.lists(WORDS, max_size=8), min_size=1, max_size=5), max_size=4),
+    data=st.data(),
+)
+def test_update_equals_a_fresh_build(
+    old: list[list[list[str]]], new: list[list[list[str]]], data: st.DataObject
+) -> None:
+    """Documents (lists of passages) dropped, kept and added anywhere give what a rebuild gives."""
+    postings = Postings.build(TermCounts.count([p for doc in old for p in doc]))
+    keep = [data.draw(st.booleans()) for _ in old]
+    slots = sorted(data.draw(st.lists(st.integers(0, len(old)), min_size=len(new), max_size=len(new))))
+    result: list[list[list[str]]] = []
+    remap = np.full(sum(len(d) for d in old), -1, dtype=np.int64)
+    added: list[tuple[int, TermCounts]] = []
+    start = size = 0
+    pending = list(zip(slots, new, strict=True))
+    for position in range(len(old) + 1):
+        while pending and pending[0][0] == position:
+            document = pending.pop(0)[1]
+            added.append((size, TermCounts.count(document)))
+            result.append(document)
+            size += len(document)
+        if position < len(old):
+            if keep[position]:
+                remap[start : start + len(old[position])] = np.arange(size, size + len(old[position]))
+                result.append(old[position])
+                size += len(old[position])
+            start += len(old[position])
+    updated = postings.update(remap, size, added)
+    updated.check()
+    postings_equal(updated, Postings.build(TermCounts.count([p for doc in result for p in doc])))
+
+
+def test_term_keys_are_stable_and_vectorised_like_one_by_one() -> None:
+    terms = ["a", "ab", "ba", "沧州", "中院", "x" * 30, "", "é", "𠀋字", "bm25"]
+    keys = term_keys(terms)
+    assert keys.tolist() == [bm25.term_key(t) for t in terms]
+    assert len(set(keys.tolist())) == len(terms)
+    assert bm25.term_key("a") == 0xAF63DC4C8601EC8C  # FNV-1a 64 of "a": the cache depends on it
+    assert term_keys(["a" * 40]).tolist() == [bm25.term_key("a" * 40)]
+
+
+def test_check_rejects_inconsistent_postings() -> None:
+    postings = Postings.build(TermCounts.count([["a", "b"], ["a"]]))
+    postings.check()
+    broken = Postings(
+        postings.keys, postings.indptr, postings.ids + 5, postings.tf, postings.maxtf, postings.lengths
+    )
+    with pytest.raises(ValueError, match="do not exist"):
+        broken.check()
+    counts = TermCounts.count([["a", "b"], ["a"]])
+    counts.check()
+    with pytest.raises(ValueError):
+        TermCounts(
+            counts.vocab[::-1].copy(), counts.terms, counts.counts, counts.sizes, counts.lengths
+        ).check()
