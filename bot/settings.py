@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from retrieval.bm25 import BM25Params
+from retrieval.cache import default_cache_dir
 from retrieval.config import RetrievalConfig
 from retrieval.tokenizer import DEFAULT_STOPWORDS
 
@@ -40,6 +41,8 @@ class Settings(BaseSettings):
     bm25_variant: Literal["okapi", "plus"] = "plus"
     bm25_k1: float = Field(1.2, gt=0)
     bm25_b: float = Field(0.75, ge=0, le=1)
+    # Index cache
+    index_cache_dir: Path | None = None
     # Telegram
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
@@ -65,7 +68,9 @@ class Settings(BaseSettings):
             return [part for part in text.replace(",", " ").split() if part]
         return value
 
-    @field_validator("user_dict", "webhook_url", "telegram_bot_token", "webhook_secret", mode="before")
+    @field_validator(
+        "user_dict", "index_cache_dir", "webhook_url", "telegram_bot_token", "webhook_secret", mode="before"
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -79,6 +84,7 @@ class Settings(BaseSettings):
             char_ngrams=self.char_ngrams,
             bm25=BM25Params(variant=self.bm25_variant, k1=self.bm25_k1, b=self.bm25_b),
             min_coverage=self.min_match,
+            cache_dir=self.index_cache_dir or default_cache_dir(),
         )
 
 

@@ -18,3 +18,4 @@ class RetrievalConfig:
     char_ngrams: bool = True
     bm25: BM25Params = field(default_factory=BM25Params)
     min_coverage: float = 0.3
+    cache_dir: Path | None = None  # the index cache's folder; None: no cache

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from retrieval.answer import Answer
 from retrieval.config import RetrievalConfig
 from retrieval.index import Index
-from retrieval.reader import Skipped, read_folder
+from retrieval.indexing import build_index as build
+from retrieval.reader import Skipped
 from retrieval.tokenizer import Tokenizer, load_stopwords
 
 
@@ -45,9 +46,9 @@ IndexBuilder = Callable[[RetrievalConfig, Tokenizer, Index | None], tuple[Index,
 def build_index(
     config: RetrievalConfig, tokenizer: Tokenizer, previous: Index | None
 ) -> tuple[Index, tuple[Skipped, ...]]:
-    """Read the documents folder and index it (``previous`` is unused here)."""
-    reading = read_folder(config.docs_dir, config.passage_max_chars)
-    return Index.build(reading.documents, tokenizer, config), reading.skipped
+    """Read the documents folder and index it, tokenising only the files that
+    changed since ``previous`` (or the cache's snapshot): see ``retrieval.indexing``."""
+    return build(config, tokenizer, previous)
 
 
 class Library:

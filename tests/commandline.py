@@ -13,7 +13,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 
 def _environment(env: dict[str, str] | None) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.isupper() or k in ("PATH", "HOME", "LANG")}
+    kept = ("PATH", "HOME", "LANG", "XDG_CACHE_HOME")
+    clean = {k: v for k, v in os.environ.items() if not k.isupper() or k in kept}
     clean.update(env or {})
     return clean
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,16 @@ def make_docs(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
         return folder
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_index_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The default index cache (``$XDG_CACHE_HOME/qabot``) is a temporary folder, here
+    and in the ``qabot`` processes tests start."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    yield
+    patch.undo()
 
 
 @pytest.fixture(autouse=True)

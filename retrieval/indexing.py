@@ -1,0 +1,184 @@
+"""Building the index: reuse what is known, tokenise only what changed.
+
+Every file is read and hashed (sha256). A file whose name and content are
+those of a document of the index being replaced (on a reload) or of the
+cache's snapshot of the folder (at start-up) keeps its passages and
+postings; the others come from the cache's per-document files or, failing
+those, are tokenised (on every core when there are many). The postings of
+the kept documents are then renumbered and the new ones merged in, in
+vectorised passes over the arrays, rather than rebuilt. The new index is
+saved as the folder's snapshot in the background.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from retrieval.bm25 import BM25Index, Postings, TermCounts
+from retrieval.cache import IndexCache, Snapshot, cache_key
+from retrieval.config import RetrievalConfig
+from retrieval.errors import DocumentsError
+from retrieval.index import Index
+from retrieval.passage import Document
+from retrieval.progress import Progress
+from retrieval.reader import Skipped, document_files
+from retrieval.reader import log as reader_log
+from retrieval.tokenizer import Tokenizer
+from retrieval.workers import Indexed, Job, index_files
+
+log = logging.getLogger(__name__)
+_saving = threading.Lock()
+_savers: list[threading.Thread] = []
+
+
+@dataclass(frozen=True)
+class _File:
+    path: Path
+    source: str
+    digest: str
+    size: int
+
+
+def _scan(folder: Path) -> tuple[list[_File], dict[str, Skipped], list[str]]:
+    files: list[_File] = []
+    skipped: dict[str, Skipped] = {}
+    sources: list[str] = []
+    for path in document_files(folder):
+        source = path.relative_to(folder).as_posix()
+        sources.append(source)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            skipped[source] = Skipped(source, error.strerror or str(error))
+            continue
+        files.append(_File(path, source, hashlib.sha256(data).hexdigest(), len(data)))
+    return files, skipped, sources
+
+
+def wait_for_saves() -> None:
+    """Wait until the snapshots being saved in the background are written."""
+    while _savers:
+        _savers.pop().join()
+
+
+def _save_later(
+    cache: IndexCache, docs_dir: Path, documents: Sequence[Document], fields: Sequence[Postings]
+) -> None:
+    def save() -> None:
+        with _saving:
+            try:
+                cache.save_snapshot(docs_dir, documents, fields)
+            except Exception as error:  # a cache must never take the server down
+                log.warning("could not save the index cache: %s", error)
+
+    _savers[:] = [t for t in _savers if t.is_alive()]
+    thread = threading.Thread(target=save, name="qabot-index-cache")  # not a daemon: exit waits for it
+    _savers.append(thread)
+    thread.start()
+
+
+def build_index(
+    config: RetrievalConfig,
+    tokenizer: Tokenizer,
+    previous: Index | None,
+    workers: int | None = None,
+    progress: TextIO | None = None,
+) -> tuple[Index, tuple[Skipped, ...]]:
+    """Read the documents folder and index it, reusing ``previous`` (the index
+    being replaced) and the cache for whatever did not change."""
+    folder = config.docs_dir
+    cache = (
+        IndexCache(config.cache_dir, cache_key(tokenizer, config.passage_max_chars))
+        if config.cache_dir
+        else None
+    )
+    files, skipped, sources = _scan(folder)
+    base: Snapshot | None = None
+    if previous is not None:
+        base = Snapshot(previous.documents, tuple(field.postings for field in previous.fields))
+    elif cache is not None:
+        base = cache.load_snapshot(folder)
+    known: dict[tuple[str, str], tuple[Document, int]] = {}
+    first = 0
+    for document in base.documents if base else ():
+        known[document.source, document.digest] = (document, first)
+        first += len(document.passages)
+
+    indexed: dict[str, Indexed] = {}
+    jobs: list[Job] = []
+    for file in files:
+        if (file.source, file.digest) in known:
+            continue
+        hit = cache.load_document(file.source, file.digest) if cache else None
+        if hit is not None:
+            indexed[file.source] = hit
+        else:
+            jobs.append(Job(file.path, file.source, file.size))
+    bar = Progress(len(jobs), "indexing", "files", progress)
+
+    def done(result: Indexed | Skipped) -> None:
+        if isinstance(result, Skipped):
+            skipped[result.source] = result
+        else:
+            indexed[result.document.source] = result
+            if cache is not None:
+                try:
+                    cache.save_document(result)
+                except Exception as error:  # a cache must never stop indexing
+                    log.warning("could not save %s to the index cache: %s", result.document.source, error)
+        bar.advance()
+
+    try:
+        index_files(jobs, folder, config.passage_max_chars, tokenizer, done, workers)
+    finally:
+        bar.close()
+
+    documents: list[Document] = []
+    added: list[tuple[int, Indexed]] = []
+    remap = np.full(first, -1, dtype=np.int64)
+    size = 0
+    for file in files:
+        reused = known.get((file.source, file.digest))
+        if reused is not None:
+            document, start = reused
+            count = len(document.passages)
+            remap[start : start + count] = np.arange(size, size + count)
+        elif file.source in indexed:
+            document = indexed[file.source].document
+            added.append((size, indexed[file.source]))
+        else:
+            continue
+        documents.append(document)
+        size += len(document.passages)
+    order = {source: i for i, source in enumerate(sources)}
+    skips = tuple(sorted(skipped.values(), key=lambda s: order[s.source]))
+    for skip in skips:
+        reader_log.warning("skipped %s: %s", skip.source, skip.reason)
+    if not documents:
+        detail = f" ({len(skips)} skipped)" if skips else ""
+        raise DocumentsError(f"no .txt or .md documents with text in {folder}{detail}")
+
+    unchanged = base is not None and not added and size == first and bool((remap == np.arange(size)).all())
+    fields: Sequence[Postings]
+    if base is not None and unchanged:
+        fields = base.fields
+    elif base is not None:
+        fields = [
+            postings.update(remap, size, [(start, item.fields[i]) for start, item in added])
+            for i, postings in enumerate(base.fields)
+        ]
+    else:
+        counts = [item.fields for _, item in added]
+        fields = [Postings.build(TermCounts.concat([c[i] for c in counts])) for i in range(len(counts[0]))]
+    index = Index.from_fields(documents, [BM25Index(p, config.bm25) for p in fields], tokenizer, config)
+    if cache is not None and not unchanged:
+        _save_later(cache, folder, index.documents, fields)
+    return index, skips

@@ -1,0 +1,385 @@
+"""The index cache: what is unchanged is loaded, what changed is tokenised, what is bad is rebuilt."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.settings import load_settings
+from retrieval import cache as cache_module
+from retrieval import workers
+from retrieval.cache import IndexCache, cache_key, default_cache_dir
+from retrieval.config import RetrievalConfig
+from retrieval.index import Index
+from retrieval.indexing import build_index, wait_for_saves
+from retrieval.library import Library, make_tokenizer
+from retrieval.passage import Document
+from retrieval.progress import Progress
+from retrieval.tokenizer import DEFAULT_STOPWORDS, Tokenizer
+from tests.conftest import PROJECT
+
+MakeDocs = Callable[[dict[str, str | bytes]], Path]
+
+FILES: dict[str, str | bytes] = {
+    "a.txt": "苹果树在春天开花，秋天结果。\n\n果农在九月采摘苹果。\n",
+    "b.txt": "香蕉生长在热带地区。\n\n香蕉富含钾元素。\n",
+    "sub/c.md": "# 橙子\n\n橙子富含维生素C。\n\n## 产地\n\n赣南脐橙很有名。\n",
+    "d.txt": "沧州中院院长是闫杰。\n",
+    "bin.txt": b"\x00\x01\x02",
+}
+QUESTIONS = ("苹果什么时候采摘", "香蕉含有什么元素", "哪里的脐橙有名", "沧州中院院长是谁", "火龙果")
+
+
+@pytest.fixture
+def tokenised(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The sources of the documents tokenised, in the order they were."""
+    seen: list[str] = []
+    count = workers.count_document
+
+    def counting(document: Document, tokenizer: Tokenizer) -> workers.Indexed:
+        seen.append(document.source)
+        return count(document, tokenizer)
+
+    monkeypatch.setattr(workers, "count_document", counting)
+    yield seen
+
+
+def answers(library: Library) -> list[list[tuple[str, int, int, float]]]:
+    return [
+        [(h.passage.source, h.passage.paragraph, h.passage.part, h.score) for h in library.ask(q, 3).hits]
+        for q in QUESTIONS
+    ]
+
+
+def open_library(folder: Path, cache: Path, **options: object) -> Library:
+    library = Library(RetrievalConfig(docs_dir=folder, cache_dir=cache, **options))  # type: ignore[arg-type]
+    wait_for_saves()
+    return library
+
+
+def same_index(a: Index, b: Index) -> None:
+    assert a.passages == b.passages
+    assert [(d.source, d.digest, d.title) for d in a.documents] == [
+        (d.source, d.digest, d.title) for d in b.documents
+    ]
+    for x, y in zip(a.fields, b.fields, strict=True):
+        for name in ("keys", "indptr", "ids", "tf", "lengths"):
+            assert getattr(x.postings, name).tolist() == getattr(y.postings, name).tolist(), name
+
+
+def test_warm_start_tokenises_nothing_and_answers_alike(
+    make_docs: MakeDocs, tmp_path: Path, tokenised: list[str]
+) -> None:
+    folder = make_docs(FILES)
+    uncached = Library(RetrievalConfig(docs_dir=folder))
+    tokenised.clear()
+    cold = open_library(folder, tmp_path / "cache")
+    assert sorted(tokenised) == ["a.txt", "b.txt", "d.txt", "sub/c.md"]
+    tokenised.clear()
+    warm = open_library(folder, tmp_path / "cache")
+    assert tokenised == []
+    assert answers(warm) == answers(cold) == answers(uncached)
+    assert warm.skipped == cold.skipped == uncached.skipped
+    same_index(warm.index, uncached.index)
+
+
+def test_only_changed_files_are_tokenised_at_start_up_and_on_reload(
+    make_docs: MakeDocs, tmp_path: Path, tokenised: list[str]
+) -> None:
+    folder = make_docs(FILES)
+    cache = tmp_path / "cache"
+    open_library(folder, cache)
+    (folder / "b.txt").write_text("香蕉生长在热带地区。\n\n火龙果是仙人掌科植物。\n", encoding="utf-8")
+    (folder / "a.txt").unlink()
+    (folder / "e.txt").write_text("葡萄可以酿酒。\n", encoding="utf-8")
+    tokenised.clear()
+    library = open_library(folder, cache)
+    assert sorted(tokenised) == ["b.txt", "e.txt"]
+    assert library.ask("火龙果", 3).hits[0].passage.source == "b.txt"
+    same_index(library.index, Library(RetrievalConfig(docs_dir=folder)).index)
+
+    (folder / "sub" / "c.md").write_text("# 橙子\n\n橙子富含维生素C。\n", encoding="utf-8")
+    (folder / "a.txt").write_text(str(FILES["a.txt"]), encoding="utf-8")  # back as it was: cached
+    tokenised.clear()
+    report = library.reload()
+    wait_for_saves()
+    assert tokenised == ["sub/c.md"]
+    assert (report.added, report.changed) == (("a.txt",), ("sub/c.md",))
+    fresh = Library(RetrievalConfig(docs_dir=folder))
+    same_index(library.index, fresh.index)
+    assert answers(library) == answers(fresh)
+    tokenised.clear()
+    assert answers(open_library(folder, cache)) == answers(fresh)
+    assert tokenised == []
+
+
+def test_reload_without_changes_keeps_the_postings(make_docs: MakeDocs, tmp_path: Path) -> None:
+    library = open_library(make_docs(FILES), tmp_path / "cache")
+    before = library.index
+    library.reload()
+    assert all(a.postings is b.postings for a, b in zip(before.fields, library.index.fields, strict=True))
+
+
+def test_without_a_snapshot_the_documents_files_are_used(
+    make_docs: MakeDocs, tmp_path: Path, tokenised: list[str]
+) -> None:
+    folder = make_docs(FILES)
+    cold = open_library(folder, tmp_path / "cache")
+    for snapshot in (tmp_path / "cache").rglob("snapshots/*.npz"):
+        snapshot.unlink()
+    tokenised.clear()
+    warm = open_library(folder, tmp_path / "cache")
+    assert tokenised == []
+    same_index(warm.index, cold.index)
+
+
+def cache_files(cache: Path, kind: str) -> list[Path]:
+    return sorted(cache.rglob(f"{kind}/*.npz"))
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+def test_a_damaged_cache_file_is_rebuilt_with_a_warning(
+    make_docs: MakeDocs,
+    tmp_path: Path,
+    tokenised: list[str],
+    caplog: pytest.LogCaptureFixture,
+    damage: str,
+) -> None:
+    folder = make_docs(FILES)
+    cache = tmp_path / "cache"
+    expected = answers(open_library(folder, cache))
+    snapshot, entry = cache_files(cache, "snapshots")[0], cache_files(cache, "documents")[0]
+    for path in (snapshot, entry):
+        data = bytearray(path.read_bytes())
+        if damage == "truncate":
+            data = data[: len(data) // 2]
+        elif damage == "flip":
+            data[len(data) // 3] ^= 0xFF
+        elif damage == "garbage":
+            data = bytearray(b"PK\x03\x04 not really a zip file")
+        else:
+            data = bytearray()
+        path.write_bytes(bytes(data))
+    tokenised.clear()
+    with caplog.at_level(logging.WARNING, logger="retrieval.cache"):
+        library = open_library(folder, cache)
+    assert answers(library) == expected
+    assert len(tokenised) == 1  # the document whose entry was damaged
+    assert f"index cache file {snapshot}" in caplog.text and "rebuilding it" in caplog.text
+    assert f"index cache file {entry}" in caplog.text
+    caplog.clear()
+    tokenised.clear()
+    assert answers(open_library(folder, cache)) == expected
+    assert tokenised == [] and not [r for r in caplog.records if r.name == "retrieval.cache"]
+
+
+def test_a_cache_file_of_other_settings_or_content_is_not_trusted(
+    tmp_path: Path, make_docs: MakeDocs
+) -> None:
+    folder = make_docs(FILES)
+    tokenizer = make_tokenizer(RetrievalConfig(docs_dir=folder))
+    cache = IndexCache(tmp_path / "cache", cache_key(tokenizer, 400))
+    index, _ = build_index(RetrievalConfig(docs_dir=folder, cache_dir=tmp_path / "cache"), tokenizer, None)
+    wait_for_saves()
+    document = index.documents[0]
+    assert cache.load_document(document.source, document.digest) is not None
+    path = cache.document_path(document.source, document.digest)
+    path.rename(cache.document_path("other.txt", document.digest))
+    assert cache.load_document("other.txt", document.digest) is None  # its metadata says a.txt
+    assert not cache.document_path("other.txt", document.digest).exists()
+    other = IndexCache(tmp_path / "cache", cache_key(tokenizer, 300))
+    assert other.load_snapshot(folder) is None and other.folder != cache.folder
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        {"passage_max_chars": 200},
+        {"char_ngrams": False},
+        {"stopwords_file": "stopwords"},
+        {"user_dict": "userdict"},
+    ],
+)
+def test_a_change_of_tokenizer_settings_starts_afresh(
+    make_docs: MakeDocs, tmp_path: Path, tokenised: list[str], option: dict[str, object]
+) -> None:
+    folder = make_docs(FILES)
+    cache = tmp_path / "cache"
+    stopwords = tmp_path / "stopwords.txt"
+    stopwords.write_text(DEFAULT_STOPWORDS.read_text(encoding="utf-8") + "\n苹果\n", encoding="utf-8")
+    userdict = tmp_path / "userdict.txt"
+    userdict.write_text("赣南脐橙 10 n\n", encoding="utf-8")
+    paths = {"stopwords": stopwords, "userdict": userdict}
+    options = {k: paths.get(v, v) if isinstance(v, str) else v for k, v in option.items()}
+    open_library(folder, cache)
+    tokenised.clear()
+    library = open_library(folder, cache, **options)
+    assert len(tokenised) == 4
+    assert answers(library) == answers(Library(RetrievalConfig(docs_dir=folder, **options)))  # type: ignore[arg-type]
+    if "user_dict" in options:  # its content counts, not its name
+        userdict.write_text("赣南 10 n\n", encoding="utf-8")
+        tokenised.clear()
+        open_library(folder, cache, **options)
+        assert len(tokenised) == 4
+
+
+def test_writes_are_atomic(make_docs: MakeDocs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = make_docs(FILES)
+    cache = tmp_path / "cache"
+    expected = answers(open_library(folder, cache))
+    snapshot = cache_files(cache, "snapshots")[0]
+    before = snapshot.read_bytes()
+
+    def crash(file: object, **arrays: np.ndarray) -> None:
+        file.write(b"PK\x03\x04 half a file")  # type: ignore[attr-defined]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache_module.np, "savez", crash)
+    (folder / "d.txt").write_text("沧州中院副院长是张三。\n", encoding="utf-8")
+    open_library(folder, cache)
+    assert snapshot.read_bytes() == before  # the old file, whole
+    assert not list(cache.rglob("*.tmp"))
+    monkeypatch.undo()
+    (folder / "d.txt").write_text("沧州中院院长是闫杰。\n", encoding="utf-8")
+    assert answers(open_library(folder, cache)) == expected
+
+
+def test_an_unwritable_cache_warns_and_still_answers(
+    make_docs: MakeDocs, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="retrieval.cache"):
+        library = open_library(make_docs(FILES), blocker / "cache")
+    assert library.ask("沧州中院院长是谁", 1).found
+    assert "cannot write the index cache" in caplog.text
+    assert len([r for r in caplog.records if "cannot write" in r.message]) == 1
+
+
+BUILD = """
+import sys
+from pathlib import Path
+from retrieval.config import RetrievalConfig
+from retrieval.indexing import wait_for_saves
+from retrieval.library import Library
+library = Library(RetrievalConfig(docs_dir=Path(sys.argv[1]), cache_dir=Path(sys.argv[2])))
+wait_for_saves()
+print(len(library.index.passages))
+"""
+
+
+def test_processes_building_into_one_cache_at_once_leave_it_sound(
+    make_docs: MakeDocs, tmp_path: Path, tokenised: list[str]
+) -> None:
+    files = dict(FILES)
+    for i in range(40):
+        files[f"more/{i:02d}.txt"] = f"第{i}份文件说：编号{i}的苹果树在春天开花。\n\n它在秋天结果。\n"
+    folder = make_docs(files)
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", BUILD, str(folder), str(cache)], env=env, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in processes]
+    assert all(p.returncode == 0 for p in processes) and len(set(outputs)) == 1
+    tokenised.clear()
+    library = open_library(folder, cache)
+    assert tokenised == []
+    same_index(library.index, Library(RetrievalConfig(docs_dir=folder)).index)
+
+
+def test_parallel_indexing_gives_the_serial_index(
+    make_docs: MakeDocs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = dict(FILES)
+    for i in range(12):
+        files[f"more/{i:02d}.md"] = (
+            f"# 第{i}章\n\n编号{i}的苹果树在春天开花。\n\n## 秋天\n\n它在秋天结果{i}次。\n"
+        )
+    folder = make_docs(files)
+    config = RetrievalConfig(docs_dir=folder)
+    tokenizer = make_tokenizer(config)
+    serial, skipped = build_index(config, tokenizer, None, workers=1)
+    monkeypatch.setattr(workers, "PARALLEL_BYTES", 0)
+    parallel, parallel_skipped = build_index(config, tokenizer, None, workers=2)
+    same_index(parallel, serial)
+    assert parallel_skipped == skipped
+
+
+def test_progress_is_drawn_on_a_terminal_only() -> None:
+    class Terminal:
+        def __init__(self, tty: bool) -> None:
+            self.text = ""
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+        def write(self, text: str) -> None:
+            self.text += text
+
+        def flush(self) -> None:
+            pass
+
+    for tty in (True, False):
+        stream = Terminal(tty)
+        progress = Progress(200, "indexing", "files", stream, delay=0)  # type: ignore[arg-type]
+        for _ in range(200):
+            progress.advance()
+            time.sleep(0.001)
+        progress.close()
+        if tty:
+            assert "indexing 100%" in stream.text and "200/200 files" in stream.text
+            assert stream.text.endswith("\n") and "\r" in stream.text
+        else:
+            assert stream.text == ""
+    quiet = Terminal(True)
+    progress = Progress(10, "indexing", "files", quiet)  # type: ignore[arg-type]
+    progress.advance(10)
+    progress.close()
+    assert quiet.text == ""  # done within the first second: nothing drawn
+
+
+def test_old_cache_files_are_collected(make_docs: MakeDocs, tmp_path: Path) -> None:
+    folder = make_docs(FILES)
+    cache_dir = tmp_path / "cache"
+    open_library(folder, cache_dir)
+    cache = IndexCache(cache_dir, cache_key(make_tokenizer(RetrievalConfig(docs_dir=folder)), 400))
+    stale = cache.folder.parent / "0123456789abcdef0123456789abcdef"
+    (stale / "documents").mkdir(parents=True)
+    (stale / ".collected").touch()
+    month = time.time() - 40 * 86400
+    os.utime(stale / ".collected", (month, month))
+    leftover = cache.folder / "documents" / "x.npz.12345.tmp"
+    leftover.touch()
+    os.utime(leftover, (month, month))
+    snapshots = [cache.folder / "snapshots" / f"{i:040d}.npz" for i in range(12)]
+    for i, path in enumerate(snapshots):
+        path.write_bytes(b"")
+        os.utime(path, (time.time() - 1000 + i, time.time() - 1000 + i))
+    (cache.folder / ".collected").unlink()
+    cache.collect_garbage()
+    assert not stale.exists() and not leftover.exists()
+    assert len(list((cache.folder / "snapshots").glob("*.npz"))) == cache_module.SNAPSHOTS
+    assert cache_files(cache_dir, "documents")
+
+
+def test_the_cache_folder_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir() == tmp_path / "xdg" / "qabot"
+    assert load_settings().retrieval().cache_dir == tmp_path / "xdg" / "qabot"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")
+    assert default_cache_dir() == Path.home() / ".cache" / "qabot"
+    monkeypatch.setenv("INDEX_CACHE_DIR", str(tmp_path / "mine"))
+    assert load_settings().retrieval().cache_dir == tmp_path / "mine"
