@@ -3,12 +3,17 @@
 ``run`` loads the documents first (so the first question is fast and a bad
 DOCS_DIR fails at once), then serves until SIGTERM or SIGINT and returns 0.
 Problems the user can fix are one line on stderr and exit status 2.
+
+Webhooks are python-telegram-bot's own server (tornado): it takes POSTs on the
+path of WEBHOOK_URL and answers 403 to any request without the secret token in
+``X-Telegram-Bot-Api-Secret-Token``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import secrets
 import signal
 import sys
@@ -18,7 +23,8 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults, Updater
+from tornado.netutil import bind_sockets
 
 from bot.settings import Settings, SettingsError
 from bot.telegram.commands import Commands
@@ -28,7 +34,6 @@ from bot.telegram.logs import Scrubber, configure_logging
 from bot.telegram.phrases import DEFAULT, LANGUAGES
 from bot.telegram.replies import command_descriptions
 from bot.telegram.service import Service
-from bot.telegram.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +67,7 @@ def run(settings: Settings) -> int:
     token = settings.telegram_bot_token.get_secret_value()
     secret = webhook_secret(settings)
     scrub = Scrubber([token, secret or ""])
-    configure_logging(scrub)
+    setup_logging(scrub)
     # A stop signal while the documents load ends the process cleanly too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     from bot.cli import open_library
@@ -86,6 +91,15 @@ def run(settings: Settings) -> int:
     return 0
 
 
+def setup_logging(scrub: Scrubber) -> None:
+    """Our logging, with the webhook server's loggers (tornado) kept at WARNING too.
+
+    Their records go through the root handlers, so they are scrubbed like the others.
+    """
+    configure_logging(scrub)
+    logging.getLogger("tornado").setLevel(logging.WARNING)
+
+
 def build_application(settings: Settings, token: str, service: Service) -> App:
     root = settings.telegram_api_base_url.rstrip("/")
     builder = (
@@ -101,8 +115,6 @@ def build_application(settings: Settings, token: str, service: Service) -> App:
             )
         )
     )
-    if settings.webhook_url:
-        builder = builder.updater(None)
     application: App = builder.build()
     application.add_handlers([*Commands(service).handlers(), *Questions(service).handlers()])
     application.add_handlers([*Inline(service).handlers(), *Commands(service).fallback()])
@@ -142,16 +154,15 @@ async def serve(application: App, settings: Settings, service: Service, secret: 
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    updater = application.updater
+    assert updater is not None
     async with application:
         await announce(application, service)
-        receiver, mode = None, "polling"
         if settings.webhook_url and secret:
-            receiver = await start_webhook(application, settings, secret)
+            await start_webhook(updater, settings, secret)
             mode = f"webhook on {settings.webhook_listen}:{settings.webhook_port}"
-        elif application.updater is not None:
-            await application.updater.start_polling(
-                allowed_updates=ALLOWED_UPDATES, error_callback=_poll_error
-            )
+        else:
+            await updater.start_polling(allowed_updates=ALLOWED_UPDATES, error_callback=_poll_error)
             mode = "polling"
         await application.start()
         index = service.library.index
@@ -164,10 +175,8 @@ async def serve(application: App, settings: Settings, service: Service, secret: 
         )
         await stop.wait()
         log.info("stopping")
-        if receiver is not None:
-            await receiver.stop()
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
+        if updater.running:
+            await updater.stop()
         await application.stop()
     log.info("stopped")
 
@@ -176,15 +185,18 @@ def _poll_error(error: TelegramError) -> None:
     log.warning("getting updates failed, retrying: %s", error)
 
 
-async def start_webhook(application: App, settings: Settings, secret: str) -> WebhookServer:
-    async def deliver(data: dict[str, Any]) -> None:
-        update = Update.de_json(data, application.bot)
-        if update is not None:
-            await application.update_queue.put(update)
-
-    receiver = WebhookServer(urlsplit(settings.webhook_url or "").path, secret, deliver)
-    await receiver.start(settings.webhook_listen, settings.webhook_port)
-    await application.bot.set_webhook(
-        settings.webhook_url or "", allowed_updates=ALLOWED_UPDATES, secret_token=secret
+async def start_webhook(updater: Updater, settings: Settings, secret: str) -> None:
+    """PTB's webhook server on WEBHOOK_LISTEN:WEBHOOK_PORT, then setWebhook (done by PTB)."""
+    url = settings.webhook_url or ""
+    # PTB calls setWebhook before it listens: try the port first, so that a busy one (another
+    # instance?) fails before Telegram is told a new secret the running instance does not know.
+    for probe in bind_sockets(settings.webhook_port, settings.webhook_listen):  # as PTB will
+        probe.close()
+    await updater.start_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=re.escape(urlsplit(url).path),  # PTB routes on it as a regular expression
+        webhook_url=url,
+        secret_token=secret,
+        allowed_updates=ALLOWED_UPDATES,
     )
-    return receiver

@@ -138,6 +138,8 @@ def running_bot(
         assert status == 0, f"exit status {status}:\n{log_text}"
         assert "Traceback" not in log_text, log_text
         assert server.token not in log_text and server.token.split(":")[1] not in log_text
+        secret = environment.get("WEBHOOK_SECRET")
+        assert not secret or secret not in log_text
         bad = [str(call) for call in server.bad_requests()]
         unexpected = [c for c in bad if not any(e in c for e in bot.expected_bad_requests)]
         assert not unexpected, "\n".join(unexpected)

@@ -15,6 +15,7 @@ import re
 import select
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -58,13 +59,17 @@ class BotApiHandler(BaseHTTPRequestHandler):
         # headers and body go out in separate writes: without this, Nagle + delayed ACK
         # add ~40 ms to every request
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.server.track(self.connection, add=True)
+        self.server.opened(self.connection)
 
     def finish(self) -> None:
         try:
             super().finish()
         finally:
-            self.server.track(self.connection, add=False)
+            self.server.closed(self.connection)
+
+    def parse_request(self) -> bool:
+        self.server.busy(self.connection)  # a request line has arrived: no longer idle
+        return super().parse_request()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -76,6 +81,13 @@ class BotApiHandler(BaseHTTPRequestHandler):
         self._serve()
 
     def _serve(self) -> None:
+        try:
+            self._respond()
+        finally:
+            if not self.server.idle(self.connection):  # the server is stopping
+                self.close_connection = True
+
+    def _respond(self) -> None:
         url = urlsplit(self.path)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         status, reply = self._dispatch(url.path, url.query, body)
@@ -87,6 +99,8 @@ class BotApiHandler(BaseHTTPRequestHandler):
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
+            if self.server.stopping:
+                self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.write(data)
         except OSError:  # the client went away (e.g. a cancelled long poll)
@@ -116,27 +130,72 @@ class BotApiHandler(BaseHTTPRequestHandler):
 
 
 class BotApiHTTPServer(ThreadingHTTPServer):
+    """Threads per connection; :meth:`drop_connections` ends them without cutting a reply.
+
+    Each connection is *idle* (waiting for a request line, possibly forever on keep-alive)
+    or *busy* (between the request line and the end of its reply). Stopping shuts down idle
+    connections at once but lets busy ones finish their reply first: shutting a socket down
+    while its handler is still writing (say, a long poll just woken by the stop) would hand
+    the client a truncated reply, or none.
+    """
+
     daemon_threads = False  # server_close() joins every handler thread
     block_on_close = True
+    # socketserver's default backlog of 5 overflows when a bot opens dozens of connections
+    # at once (a flood of concurrent replies); with SYN cookies Linux then resets some of them
+    request_queue_size = 128
 
     def __init__(self, api: BotApiCore, address: tuple[str, int]) -> None:
         self.api = api
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
+        self._connections: dict[socket.socket, bool] = {}  # connection -> busy
+        self._dropped: set[socket.socket] = set()
+        self._state = threading.Condition()
+        self.stopping = False
         super().__init__(address, BotApiHandler)
 
-    def track(self, connection: socket.socket, *, add: bool) -> None:
-        with self._connections_lock:
-            if add:
-                self._connections.add(connection)
-            else:
-                self._connections.discard(connection)
+    def opened(self, connection: socket.socket) -> None:
+        with self._state:
+            self._connections[connection] = False
+            if self.stopping:
+                self._shut(connection)
 
-    def drop_connections(self) -> None:
-        """Unblock handler threads idling on keep-alive connections."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
+    def busy(self, connection: socket.socket) -> None:
+        with self._state:
+            self._connections[connection] = True
+
+    def idle(self, connection: socket.socket) -> bool:
+        """The reply is written; False if the connection must close (the server is stopping)."""
+        with self._state:
+            self._connections[connection] = False
+            self._state.notify_all()
+            return not self.stopping
+
+    def closed(self, connection: socket.socket) -> None:
+        with self._state:
+            self._connections.pop(connection, None)
+            self._dropped.discard(connection)
+            self._state.notify_all()
+
+    def drop_connections(self, grace: float = 2.0) -> None:
+        """Unblock every handler thread: idle connections now, busy ones once they have replied
+        (or after ``grace`` seconds, e.g. a client that never sends the body it announced)."""
+        deadline = time.monotonic() + grace
+        with self._state:
+            self.stopping = True
+            while True:
+                for connection, busy in self._connections.items():
+                    if not busy:
+                        self._shut(connection)
+                remaining = deadline - time.monotonic()
+                if not any(self._connections.values()) or remaining <= 0:
+                    break
+                self._state.wait(remaining)
+            for connection in self._connections:
+                self._shut(connection)
+
+    def _shut(self, connection: socket.socket) -> None:
+        if connection not in self._dropped:
+            self._dropped.add(connection)
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
 

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from .botapi_types import (
     JSON,
@@ -41,6 +42,13 @@ CLIENT_GONE = 499  # pseudo status of a long poll whose client hung up (never se
 POLL_CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 )
+WEBHOOK_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the "
+    "webhook first"
+)
+WEBHOOK_PORTS = frozenset({80, 88, 443, 8443})
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # every update type except chat_member, message_reaction and message_reaction_count
 DEFAULT_ALLOWED = frozenset(
     {
@@ -99,10 +107,13 @@ class BotApiCore:
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._chat_actions: list[tuple[int, str]] = []
         self._calls: list[CallRecord] = []
+        self._webhook: JSON | None = None  # as set by setWebhook: url, secret_token, ...
+        self._webhook_error: tuple[int, str] | None = None  # last failed delivery: date, message
         handlers: dict[str, Handler] = {
             "getMe": self._get_me,
             "logOut": lambda p: True,
             "close": lambda p: True,
+            "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "getUpdates": self._get_updates,
@@ -240,25 +251,74 @@ class BotApiCore:
             "has_main_web_app": False,
         }
 
+    def _set_allowed(self, allowed: Any) -> None:
+        if allowed is not None:
+            if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
+                raise bad_request("can't parse allowed_updates JSON object")
+            self._allowed = frozenset(allowed) or DEFAULT_ALLOWED
+
+    def _drop_pending(self) -> None:
+        if self._pending:
+            self._confirmed_below = self._pending[-1]["update_id"] + 1
+        self._pending.clear()
+
+    def _set_webhook(self, p: JSON) -> bool:
+        url = str(p.get("url") or "")
+        if not url:  # an empty url removes the webhook, as deleteWebhook does
+            return self._delete_webhook(p)
+        parts = urlsplit(url)
+        try:
+            port = parts.port
+        except ValueError:
+            raise bad_request(
+                "bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
+            ) from None
+        # Like a local Bot API server (--local), plain http and any port are fine on loopback.
+        local = parts.hostname in LOOPBACK and parts.scheme in ("http", "https")
+        if parts.scheme != "https" and not local:
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        if not local and (port or 443) not in WEBHOOK_PORTS:
+            raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+        secret = p.get("secret_token")
+        if secret not in (None, "") and not (isinstance(secret, str) and _SECRET_TOKEN.fullmatch(secret)):
+            raise bad_request("secret token contains unallowed characters")
+        self._set_allowed(p.get("allowed_updates"))
+        if p.get("drop_pending_updates"):
+            self._drop_pending()
+        self._webhook = {
+            "url": url,
+            "secret_token": secret or None,
+            "max_connections": int(p.get("max_connections") or 40),
+            "has_custom_certificate": p.get("certificate") is not None,
+        }
+        for key in ("ip_address", "allowed_updates"):
+            if p.get(key) is not None:
+                self._webhook[key] = p[key]
+        self._webhook_error = None
+        self._cond.notify_all()  # a waiting long poll must end now
+        return True
+
     def _delete_webhook(self, p: JSON) -> bool:
         if p.get("drop_pending_updates"):
-            if self._pending:
-                self._confirmed_below = self._pending[-1]["update_id"] + 1
-            self._pending.clear()
+            self._drop_pending()
+        self._webhook = self._webhook_error = None
         return True
 
     def _get_webhook_info(self, p: JSON) -> JSON:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._pending)}
+        info: JSON = {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._pending)}
+        if self._webhook is not None:
+            info.update({k: v for k, v in self._webhook.items() if k != "secret_token"})
+        if self._webhook_error is not None:
+            info["last_error_date"], info["last_error_message"] = self._webhook_error
+        return info
 
     def _get_updates(self, p: JSON) -> list[JSON]:
         offset = int(p.get("offset") or 0)
         limit = min(max(int(p.get("limit") or 100), 1), 100)
         timeout = max(float(p.get("timeout") or 0), 0.0)
-        allowed = p.get("allowed_updates")
-        if allowed is not None:
-            if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
-                raise bad_request("can't parse allowed_updates JSON object")
-            self._allowed = frozenset(allowed) or DEFAULT_ALLOWED
+        if self._webhook is not None:
+            raise ApiError(409, WEBHOOK_CONFLICT)
+        self._set_allowed(p.get("allowed_updates"))
         if offset < 0:
             dropped = self._pending[:offset] if -offset < len(self._pending) else []
             del self._pending[: len(dropped)]
@@ -275,6 +335,8 @@ class BotApiCore:
                 raise ApiError(CLIENT_GONE, "client closed the connection (recorded by the fake server only)")
             if generation != self._poll_generation:
                 raise ApiError(409, POLL_CONFLICT)
+            if self._webhook is not None:
+                raise ApiError(409, WEBHOOK_CONFLICT)
             # Updates of types the bot did not ask for are dropped, as Telegram does.
             self._pending = [u for u in self._pending if set(u) - {"update_id"} <= self._allowed]
             if self._pending or self._closing:

@@ -7,11 +7,11 @@ and ``description`` (HTML parse errors with byte offsets, empty/too long texts,
 ``BUTTON_DATA_INVALID``, stale query ids, "message is not modified", ...). Unknown
 methods get ``404 Not Found``, a wrong token ``401 Unauthorized``.
 
-Implemented methods: getMe, logOut, close, deleteWebhook, getWebhookInfo, getUpdates
-(offset/limit/timeout long polling/allowed_updates; a newer poll terminates an older
-one with 409 like Telegram), sendMessage, editMessageText, editMessageReplyMarkup,
-deleteMessage, sendChatAction, answerCallbackQuery, answerInlineQuery, setMyCommands,
-getMyCommands, deleteMyCommands. parse_mode must be HTML or absent (Markdown → 400).
+Implemented methods: getMe, logOut, close, setWebhook, deleteWebhook, getWebhookInfo,
+getUpdates (offset/limit/timeout long polling/allowed_updates; a newer poll terminates an
+older one with 409 like Telegram; 409 too while a webhook is set), sendMessage,
+editMessageText, editMessageReplyMarkup, deleteMessage, sendChatAction, answerCallbackQuery,
+answerInlineQuery, setMyCommands, getMyCommands, deleteMyCommands. parse_mode must be HTML or absent (Markdown → 400).
 
 Test-facing API (all thread-safe; ``FakeBotAPI`` is also a context manager)::
 
@@ -34,6 +34,15 @@ Test-facing API (all thread-safe; ``FakeBotAPI`` is also a context manager)::
     press_button(user, message, callback_data, *, check=True) -> Injected      # .callback_query_id
     inline_query(user, query, *, offset="", chat_type="private") -> Injected   # .inline_query_id
     inject_update(kind, payload) -> Injected                                   # anything else
+
+    # webhooks: the bot registers one with setWebhook; updates are then pushed, not polled
+    webhook() -> JSON | None                   # url, secret_token, allowed_updates, ... as set
+    deliver_webhook(update=None, *, secret_token=..., timeout=10.0) -> int   # HTTP status
+        # POSTs the update (an Injected or update_id; default: the oldest unconfirmed one) as
+        # JSON to the webhook url with X-Telegram-Bot-Api-Secret-Token: the registered secret
+        # (``secret_token=...``), none (``None``) or the given string. A 2xx reply confirms it;
+        # otherwise it stays pending and getWebhookInfo reports the error, as on Telegram.
+    webhook_deliveries() -> list[tuple[int, int]]   # (update_id, HTTP status or 0 if no reply)
 
     # observing the bot (messages are snapshots: ask again to see later edits)
     calls(method=None) -> list[CallRecord]     # every request: method, params, status, response
@@ -74,18 +83,24 @@ else "chat not found"; texts are trimmed and measured after entity parsing in UT
 units; an edit without ``reply_markup`` removes the inline keyboard; updates stay
 queued until the bot confirms them with a higher ``offset``; ``deleteWebhook`` with
 ``drop_pending_updates`` discards queued updates; updates of types outside the last
-``allowed_updates`` are discarded.
+``allowed_updates`` are discarded. setWebhook wants an https URL on port 80, 88, 443 or
+8443, except on loopback (127.0.0.1, localhost, ::1), where plain http and any port are
+accepted, as by a local Bot API server; nothing is pushed until the test calls
+``deliver_webhook``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import http.client
+import json
 import threading
 import time
 from collections.abc import Callable
-from types import TracebackType
+from types import EllipsisType, TracebackType
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from .botapi_http import BotApiHTTPServer
 from .botapi_methods import CLIENT_GONE, BotApiCore
@@ -124,6 +139,7 @@ class FakeBotAPI(BotApiCore):
         self._next_user_id = 10_001
         self._next_group_id = 1
         self._next_query_id = 1
+        self._deliveries: list[tuple[int, int]] = []
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -303,6 +319,68 @@ class FakeBotAPI(BotApiCore):
         """Queue any other update, e.g. ``inject_update("my_chat_member", {...})``."""
         return self._enqueue(kind, payload)
 
+    # -- webhooks -----------------------------------------------------------------------
+
+    def webhook(self) -> JSON | None:
+        """The webhook as the bot set it (``secret_token`` included), or None."""
+        with self._cond:
+            return copy.deepcopy(self._webhook)
+
+    def deliver_webhook(
+        self,
+        update: Injected | int | None = None,
+        *,
+        secret_token: str | EllipsisType | None = ...,
+        timeout: float = 10.0,
+    ) -> int:
+        """POST one pending update to the webhook, as Telegram does; the reply's HTTP status."""
+        with self._cond:
+            if self._webhook is None:
+                raise AssertionError("no webhook is set: the bot has not called setWebhook")
+            webhook = dict(self._webhook)
+            wanted = update.update_id if isinstance(update, Injected) else update
+            found = next((u for u in self._pending if wanted in (None, u["update_id"])), None)
+            if found is None:
+                raise AssertionError(f"update {wanted} is not pending (confirmed already, or never injected)")
+            if not set(found) - {"update_id"} <= self._allowed:
+                self._pending.remove(found)
+                raise AssertionError(f"update {found['update_id']} is of a type outside allowed_updates")
+            body = json.dumps(found, ensure_ascii=False).encode("utf-8")
+        url = urlsplit(webhook["url"])
+        if url.scheme != "http" or url.hostname is None:
+            raise AssertionError(f"the fake server delivers to http:// URLs only, not {webhook['url']}")
+        headers = {"Content-Type": "application/json"}
+        secret = webhook.get("secret_token") if secret_token is ... else secret_token
+        if secret is not None:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        connection = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=timeout)
+        try:
+            target = (url.path or "/") + (f"?{url.query}" if url.query else "")
+            connection.request("POST", target, body, headers)
+            response = connection.getresponse()
+            response.read()
+            status, reason = response.status, response.reason
+        except OSError as exc:
+            self._delivered(found["update_id"], 0, exc.strerror or str(exc))  # "Connection refused"
+            raise
+        finally:
+            connection.close()
+        self._delivered(found["update_id"], status, f"Wrong response from the webhook: {status} {reason}")
+        return status
+
+    def _delivered(self, update_id: int, status: int, error: str) -> None:
+        with self._cond:
+            self._deliveries.append((update_id, status))
+            if 200 <= status < 300:
+                self._pending = [u for u in self._pending if u["update_id"] != update_id]
+            else:
+                self._webhook_error = (int(time.time()), error)
+            self._cond.notify_all()
+
+    def webhook_deliveries(self) -> list[tuple[int, int]]:
+        with self._cond:
+            return list(self._deliveries)
+
     def _new_query_id(self) -> str:
         query_id = str(4_000_000_000_000_000 + self._next_query_id)
         self._next_query_id += 1
@@ -371,6 +449,10 @@ class FakeBotAPI(BotApiCore):
                 for m in self._bot_messages
             ] or ["  (none)"]
             lines.append(f"unconfirmed updates: {[u['update_id'] for u in self._pending]}")
+            if self._webhook is not None:
+                lines.append(
+                    f"webhook: {self._webhook['url']}; deliveries (update_id, status): {self._deliveries}"
+                )
             return "\n".join(lines)
 
     # -- waiting ------------------------------------------------------------------------

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
@@ -28,7 +30,7 @@ from telegram import (
 from telegram.error import BadRequest, Conflict, InvalidToken
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from .botapi_methods import NOT_MODIFIED, QUERY_TOO_OLD
+from .botapi_methods import NOT_MODIFIED, QUERY_TOO_OLD, WEBHOOK_CONFLICT
 from .fake_botapi import FakeBotAPI
 
 pytestmark = pytest.mark.asyncio
@@ -359,6 +361,154 @@ async def test_stop_wakes_long_poll_promptly() -> None:
     poller.join(5)
     assert not poller.is_alive() and time.monotonic() - started < 2
     assert result == [(200, {"ok": True, "result": []})]
+
+
+# -- webhooks -------------------------------------------------------------------------------
+
+
+class Receiver(BaseHTTPRequestHandler):
+    """A webhook endpoint that records each POST and answers ``server.status``."""
+
+    server: ReceiverServer
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.received.append((self.path, dict(self.headers.items()), json.loads(body)))
+        self.send_response(self.server.status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class ReceiverServer(HTTPServer):
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Receiver)
+        self.received: list[tuple[str, dict[str, str], Any]] = []
+        self.status = 200
+
+
+@pytest.fixture
+def receiver() -> Iterator[ReceiverServer]:
+    with ReceiverServer() as server:
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+        thread.start()
+        try:
+            yield server
+        finally:
+            server.shutdown()
+            thread.join()
+
+
+async def test_set_webhook_stops_polling_until_deleted(botapi: FakeBotAPI) -> None:
+    user = botapi.make_user()
+    botapi.send_text(user, None, "queued")
+    async with make_bot(botapi) as bot:
+        poll = asyncio.create_task(bot.get_updates(offset=10**9, timeout=20))  # confirms "queued"
+        await botapi.async_wait_until(lambda: botapi.pending_update_count() == 0, what="the long poll")
+        assert await bot.set_webhook(
+            "http://127.0.0.1:8080/hook", secret_token="s3cret_-", allowed_updates=["message"]
+        )
+        with pytest.raises(Conflict) as caught:  # the waiting poll ends at once
+            await asyncio.wait_for(poll, 5)
+        assert caught.value.message == WEBHOOK_CONFLICT
+        botapi.send_text(user, None, "pending")
+        info = await bot.get_webhook_info()
+        assert (info.url, info.pending_update_count, info.max_connections) == (
+            "http://127.0.0.1:8080/hook",
+            1,
+            40,
+        )
+        assert info.allowed_updates == ("message",) and info.last_error_message is None
+        with pytest.raises(Conflict):
+            await bot.get_updates()
+        assert botapi.errors()[-1].response == {
+            "ok": False,
+            "error_code": 409,
+            "description": WEBHOOK_CONFLICT,
+        }
+        assert botapi.webhook() == {
+            "url": "http://127.0.0.1:8080/hook",
+            "secret_token": "s3cret_-",
+            "max_connections": 40,
+            "has_custom_certificate": False,
+            "allowed_updates": ["message"],
+        }
+        assert await bot.delete_webhook()
+        assert botapi.webhook() is None and (await bot.get_webhook_info()).url == ""
+        [update] = await bot.get_updates()
+    assert update.message is not None and update.message.text == "pending"
+
+
+async def test_set_webhook_rejections(botapi: FakeBotAPI) -> None:
+    async with make_bot(botapi) as bot:
+        with rejected(botapi, "bad webhook: An HTTPS URL must be provided for webhook"):
+            await bot.set_webhook("http://bot.example.org/hook")
+        with rejected(botapi, "bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"):
+            await bot.set_webhook("https://bot.example.org:8080/hook")
+        with rejected(botapi, "secret token contains unallowed characters"):
+            await bot.set_webhook("https://bot.example.org/hook", secret_token="123456:TEST-token")
+        assert botapi.webhook() is None
+        assert await bot.set_webhook("https://bot.example.org:8443/hook", drop_pending_updates=True)
+        assert await bot.set_webhook("")  # an empty url removes the webhook
+    assert botapi.webhook() is None
+
+
+async def test_deliver_webhook_posts_json_with_the_secret(
+    botapi: FakeBotAPI, receiver: ReceiverServer
+) -> None:
+    user = botapi.make_user()
+    first = botapi.send_text(user, None, "first")
+    second = botapi.send_text(user, None, "second")
+    with pytest.raises(AssertionError, match="no webhook is set"):
+        botapi.deliver_webhook()
+    url = f"http://127.0.0.1:{receiver.server_address[1]}/tg/hook?bot=1"
+    async with make_bot(botapi) as bot:
+        assert await bot.set_webhook(url, secret_token="s3cret")
+        assert await asyncio.to_thread(botapi.deliver_webhook) == 200  # the oldest pending one
+        path, headers, body = receiver.received[0]
+        assert (path, body) == ("/tg/hook?bot=1", first.update)
+        assert headers["Content-Type"] == "application/json"
+        assert headers["X-Telegram-Bot-Api-Secret-Token"] == "s3cret"
+        assert botapi.pending_update_count() == 1  # a 2xx reply confirms the update
+
+        receiver.status = 403
+        assert await asyncio.to_thread(botapi.deliver_webhook, second, secret_token=None) == 403
+        assert "X-Telegram-Bot-Api-Secret-Token" not in receiver.received[1][1]
+        assert await asyncio.to_thread(botapi.deliver_webhook, second, secret_token="wrong") == 403
+        assert receiver.received[2][1]["X-Telegram-Bot-Api-Secret-Token"] == "wrong"
+        info = await bot.get_webhook_info()
+        assert info.pending_update_count == 1  # refused: still pending, as on Telegram
+        assert info.last_error_message == "Wrong response from the webhook: 403 Forbidden"
+        assert info.last_error_date is not None
+
+        receiver.status = 200
+        assert await asyncio.to_thread(botapi.deliver_webhook, second.update_id) == 200
+        with pytest.raises(AssertionError, match=f"update {first.update_id} is not pending"):
+            botapi.deliver_webhook(first)
+    assert botapi.webhook_deliveries() == [
+        (first.update_id, 200),
+        (second.update_id, 403),
+        (second.update_id, 403),
+        (second.update_id, 200),
+    ]
+    assert [r[2] for r in receiver.received] == [first.update, second.update, second.update, second.update]
+    assert botapi.pending_update_count() == 0
+
+
+async def test_deliver_webhook_connection_refused(botapi: FakeBotAPI) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    injected = botapi.send_text(botapi.make_user(), None, "hello")
+    async with make_bot(botapi) as bot:
+        assert await bot.set_webhook(f"http://127.0.0.1:{port}/")
+        with pytest.raises(ConnectionRefusedError):
+            await asyncio.to_thread(botapi.deliver_webhook, injected)
+        info = await bot.get_webhook_info()
+    assert info.last_error_message == "Connection refused" and info.pending_update_count == 1
+    assert botapi.webhook_deliveries() == [(injected.update_id, 0)]
 
 
 # -- editing, callback queries, inline queries -------------------------------------------
