@@ -144,18 +144,13 @@ class TermCounts:
     def count(cls, corpus: Sequence[Sequence[str]]) -> TermCounts:
         """Count the terms of each passage of ``corpus``."""
         index: dict[str, int] = {}
-        terms: list[int] = []
-        counts: list[int] = []
-        sizes = np.empty(len(corpus), dtype=np.int32)
-        lengths = np.empty(len(corpus), dtype=np.int32)
         setdefault = index.setdefault
-        for passage, words in enumerate(corpus):
-            counter = Counter(words)
-            sizes[passage] = len(counter)
-            lengths[passage] = len(words)
-            for term, count in counter.items():
-                terms.append(setdefault(term, len(index)))
-                counts.append(count)
+        local = np.fromiter(
+            (setdefault(term, len(index)) for words in corpus for term in words), dtype=np.int64
+        )
+        lengths = np.fromiter(map(len, corpus), dtype=np.int32, count=len(corpus))
+        passage = np.repeat(np.arange(len(corpus), dtype=np.int64), lengths)
+        pairs, counts = np.unique(passage * max(len(index), 1) + local, return_counts=True)
         keys = term_keys(list(index))
         order = np.argsort(keys, kind="stable")
         rank = np.empty(len(keys), dtype=np.uint32)
@@ -163,9 +158,9 @@ class TermCounts:
         vocab = keys[order]
         result = cls(
             vocab=vocab,
-            terms=rank[np.asarray(terms, dtype=np.int64)] if terms else np.zeros(0, np.uint32),
-            counts=_narrow(np.asarray(counts, dtype=np.int64)),
-            sizes=sizes,
+            terms=rank[pairs % max(len(index), 1)],
+            counts=_narrow(counts),
+            sizes=np.bincount(pairs // max(len(index), 1), minlength=len(corpus)).astype(np.int32),
             lengths=lengths,
         )
         if vocab.size > 1 and bool((vocab[1:] == vocab[:-1]).any()):
@@ -233,15 +228,50 @@ class TermCounts:
             raise ValueError("term counts hold a zero count")
 
 
+SEGMENT = 1 << 16  # passage ids are kept as 16 bits within segments of this many passages (a power of 2)
+
+
+def _segments(size: int) -> int:
+    return max(1, -(-size // SEGMENT))
+
+
+def _encode(ids: np.ndarray, indptr: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Full passage ids (ascending within each term) as 16 bits, and where in each
+    term's list segment 1, 2, ... starts."""
+    terms = indptr.size - 1
+    splits = np.zeros((terms, _segments(size) - 1), dtype=np.int32)
+    for segment in range(1, _segments(size)):
+        below = (ids < segment * SEGMENT).view(np.uint8)
+        if terms:
+            splits[:, segment - 1] = np.add.reduceat(below, indptr[:-1], dtype=np.int64)
+    return (ids & (SEGMENT - 1)).astype(np.uint16), splits
+
+
+def _decode(low: np.ndarray, indptr: np.ndarray, splits: np.ndarray) -> np.ndarray:
+    """The full passage ids (int32) of 16-bit ids and their segment splits."""
+    ids = low.astype(np.int32)
+    if splits.shape[1] and ids.size:
+        steps = np.zeros(ids.size + 1, dtype=np.int32)
+        for column in splits.T:
+            np.add.at(steps, indptr[:-1] + column, 1)
+            np.add.at(steps, indptr[1:], -1)
+        ids += SEGMENT * np.cumsum(steps[:-1], dtype=np.int32)
+    return ids
+
+
 @dataclass(frozen=True)
 class Postings:
-    """One field's postings lists: for term ``keys[t]``, the passages
-    ``ids[indptr[t]:indptr[t + 1]]`` (ascending) hold it ``tf[...]`` times;
-    ``maxtf[t]`` bounds its tf from above, ``lengths[p]`` is passage p's length."""
+    """One field's postings lists: term ``keys[t]`` is held ``tf[i]`` times by the
+    passages of ``indptr[t] <= i < indptr[t + 1]`` (ascending), whose ids are kept
+    as 16 bits, ``ids[i]``, plus 65536 for each of the term's ``splits[t]`` (where
+    its passages of the next segment start) that ``i`` is past. ``maxtf[t]``
+    bounds the term's tf from above; ``lengths[p]`` is passage p's length.
+    """
 
     keys: np.ndarray  # uint64 (terms), sorted
     indptr: np.ndarray  # int64 (terms + 1)
-    ids: np.ndarray  # int32 (postings)
+    ids: np.ndarray  # uint16 (postings)
+    splits: np.ndarray  # int32 (terms, segments - 1), offsets within each term's list
     tf: np.ndarray  # unsigned (postings)
     maxtf: np.ndarray  # unsigned (terms)
     lengths: np.ndarray  # int32 (passages)
@@ -249,6 +279,32 @@ class Postings:
     @property
     def size(self) -> int:
         return len(self.lengths)
+
+    @classmethod
+    def of(
+        cls,
+        keys: np.ndarray,
+        indptr: np.ndarray,
+        ids: np.ndarray,
+        tf: np.ndarray,
+        maxtf: np.ndarray,
+        lengths: np.ndarray,
+    ) -> Postings:
+        """Postings from full (int32) passage ids."""
+        low, splits = _encode(ids, indptr, len(lengths))
+        return cls(keys, indptr, low, splits, tf, maxtf, lengths)
+
+    def passage_ids(self) -> np.ndarray:
+        """Every posting's full passage id (int32)."""
+        return _decode(self.ids, self.indptr, self.splits)
+
+    def row_ids(self, row: int) -> np.ndarray:
+        """The passages (ascending, as intp) that hold term ``row``."""
+        start, end = int(self.indptr[row]), int(self.indptr[row + 1])
+        ids = self.ids[start:end].astype(np.intp)
+        for split in self.splits[row].tolist():
+            ids[split:] += SEGMENT
+        return ids
 
     @classmethod
     def build(
@@ -265,25 +321,21 @@ class Postings:
         lengths[passages] = counts.lengths
         if counts.terms.size == 0:
             empty = np.zeros(0, dtype=np.uint8)
-            return cls(
+            return cls.of(
                 np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32), empty, empty, lengths
             )
         ids = np.repeat(passages.astype(np.int32, copy=False), counts.sizes)
         # A counting sort by term (in C), stable: ids stay ascending within a term.
         matrix = sparse.csr_array((counts.counts, (counts.terms, ids)), shape=(counts.vocab.size, size))
+        del ids
         indptr = matrix.indptr.astype(np.int64)
         used = np.flatnonzero(np.diff(indptr))
         tf = np.asarray(matrix.data)
         maxtf = np.maximum.reduceat(tf, indptr[used])
         if used.size != counts.vocab.size:  # vocabulary no passage uses
             indptr = np.concatenate([[0], np.cumsum(np.diff(indptr)[used])]).astype(np.int64)
-        return cls(
-            keys=counts.vocab[used],
-            indptr=indptr,
-            ids=matrix.indices.astype(np.int32, copy=False),
-            tf=tf,
-            maxtf=maxtf,
-            lengths=lengths,
+        return cls.of(
+            counts.vocab[used], indptr, matrix.indices.astype(np.int32, copy=False), tf, maxtf, lengths
         )
 
     def update(self, remap: np.ndarray, size: int, added: Sequence[tuple[int, TermCounts]]) -> Postings:
@@ -294,89 +346,70 @@ class Postings:
         ``remap`` keeps the order of the passages it keeps; the added ones go
         where it left room.
         """
-        kept = self._renumber(remap, size)
-        if not added:
-            return kept
-        ordered = sorted(added, key=lambda item: item[0])
-        counts = TermCounts.concat([c for _, c in ordered])
-        ids = np.concatenate([np.arange(f, f + c.passages, dtype=np.int32) for f, c in ordered])
-        if np.isin(ids, remap[remap >= 0]).any() or (ids.size and int(ids.max()) >= size):
-            raise ValueError("added passages overlap the kept ones")
-        kept.lengths[ids] = counts.lengths
-        return kept._merge(Postings.build(counts, size, ids))
+        keys, indptr, ids, tf, maxtf, lengths = self._renumber(remap, size)
+        if added:
+            ordered = sorted(added, key=lambda item: item[0])
+            counts = TermCounts.concat([c for _, c in ordered])
+            new_ids = np.concatenate([np.arange(f, f + c.passages, dtype=np.int32) for f, c in ordered])
+            if np.isin(new_ids, remap[remap >= 0]).any() or (new_ids.size and int(new_ids.max()) >= size):
+                raise ValueError("added passages overlap the kept ones")
+            lengths[new_ids] = counts.lengths
+            new = Postings.build(counts, size, new_ids)
+            keys, indptr, ids, tf, maxtf = _merge(keys, indptr, ids, tf, maxtf, new)
+        return Postings.of(keys, indptr, ids, tf, maxtf, lengths)
 
-    def _renumber(self, remap: np.ndarray, size: int) -> Postings:
+    def _renumber(
+        self, remap: np.ndarray, size: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         lengths = np.zeros(size, dtype=np.int32)
         old = np.flatnonzero(remap >= 0)
         lengths[remap[old]] = self.lengths[old]
-        if self.ids.size == 0:
-            return Postings(self.keys, self.indptr, self.ids, self.tf, self.maxtf, lengths)
-        ids = remap.astype(np.int32, copy=False)[self.ids]
+        ids = remap.astype(np.int32, copy=False)[self.passage_ids()]
         dropped = np.flatnonzero(ids < 0)
         if dropped.size == 0:
-            return Postings(self.keys, self.indptr, ids, self.tf, self.maxtf, lengths)
+            return self.keys, self.indptr, ids, self.tf, self.maxtf, lengths
         rows = np.searchsorted(self.indptr, dropped, side="right") - 1
         counts = np.diff(self.indptr) - np.bincount(rows, minlength=self.keys.size)
         keep = np.ones(ids.size, dtype=bool)
         keep[dropped] = False
         used = counts > 0
-        return Postings(
-            keys=self.keys[used],
-            indptr=np.concatenate([[0], np.cumsum(counts[used])]).astype(np.int64),
-            ids=ids[keep],
-            tf=self.tf[keep],
-            maxtf=self.maxtf[used],
-            lengths=lengths,
-        )
+        indptr = np.concatenate([[0], np.cumsum(counts[used])]).astype(np.int64)
+        return self.keys[used], indptr, ids[keep], self.tf[keep], self.maxtf[used], lengths
 
-    def _merge(self, new: Postings) -> Postings:
-        """These postings and ``new``'s (other passages) in one."""
-        where = np.searchsorted(self.keys, new.keys)
-        known = where < self.keys.size
-        known[known] = self.keys[where[known]] == new.keys[known]
-        sizes = np.diff(new.indptr)
-        term = np.repeat(np.arange(new.keys.size), sizes)
-        low = self.indptr[where][term]
-        high = np.where(known, self.indptr[np.minimum(where + 1, self.keys.size)], self.indptr[where])[term]
-        while True:  # bisect each new posting's place in its term's list, all at once
-            open_ = low < high
-            if not open_.any():
-                break
-            middle = (low + high) // 2
-            below = open_ & (self.ids[np.minimum(middle, max(self.ids.size - 1, 0))] < new.ids)
-            low = np.where(below, middle + 1, low)
-            high = np.where(open_ & ~below, middle, high)
-        ids = np.insert(self.ids, low, new.ids)
-        dtype = np.promote_types(self.tf.dtype, new.tf.dtype)
-        tf = np.insert(self.tf.astype(dtype, copy=False), low, new.tf.astype(dtype, copy=False))
-        fresh = ~known
-        keys = np.insert(self.keys, where[fresh], new.keys[fresh])
-        old_place = np.arange(self.keys.size) + np.searchsorted(new.keys[fresh], self.keys)
-        new_place = np.searchsorted(keys, new.keys)
-        counts = np.zeros(keys.size, dtype=np.int64)
-        counts[old_place] = np.diff(self.indptr)
-        counts[new_place] += sizes
-        maxtf = np.zeros(keys.size, dtype=dtype)
-        maxtf[old_place] = self.maxtf
-        maxtf[new_place] = np.maximum(maxtf[new_place], new.maxtf)
-        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        return Postings(keys, indptr, ids, tf, maxtf, self.lengths)
-
-    def check(self) -> None:
-        """Raise ``ValueError`` unless the arrays fit together (for data read from disk)."""
-        if self.keys.dtype != np.uint64 or self.indptr.dtype != np.int64 or self.ids.dtype != np.int32:
+    def check(self, thorough: bool = True) -> None:
+        """Raise ``ValueError`` unless the arrays fit together (for data read from
+        disk); not ``thorough``: only what costs no pass over the postings (for
+        data whose bytes are known to be what was written, by a checksum)."""
+        if self.keys.dtype != np.uint64 or self.indptr.dtype != np.int64 or self.ids.dtype != np.uint16:
             raise ValueError("postings have the wrong types")
         if self.tf.dtype.kind != "u" or self.maxtf.dtype != self.tf.dtype or self.lengths.dtype != np.int32:
             raise ValueError("postings have the wrong types")
-        if self.indptr.shape != (self.keys.size + 1,) or self.maxtf.shape != self.keys.shape:
+        terms = self.keys.size
+        if self.indptr.shape != (terms + 1,) or self.maxtf.shape != self.keys.shape:
             raise ValueError("postings have mismatched lengths")
+        if self.splits.dtype != np.int32 or self.splits.shape != (terms, _segments(self.size) - 1):
+            raise ValueError("postings have mismatched segments")
         if self.indptr[0] != 0 or self.indptr[-1] != self.ids.size or self.tf.shape != self.ids.shape:
             raise ValueError("postings do not add up")
-        if self.keys.size and ((self.keys[1:] <= self.keys[:-1]).any() or (np.diff(self.indptr) < 1).any()):
+        if not terms:
+            return
+        sizes = np.diff(self.indptr)
+        if (self.keys[1:] <= self.keys[:-1]).any() or (sizes < 1).any():
             raise ValueError("postings' terms are not sorted")
-        if self.ids.size and (int(self.ids.min()) < 0 or int(self.ids.max()) >= self.size):
-            raise ValueError("postings refer to passages that do not exist")
-        if self.keys.size and (np.maximum.reduceat(self.tf, self.indptr[:-1]) > self.maxtf).any():
+        bounds = np.concatenate([np.zeros((terms, 1), np.int64), self.splits, sizes[:, None]], axis=1)
+        if (np.diff(bounds, axis=1) < 0).any():
+            raise ValueError("postings' segments are not in order")
+        if not thorough:
+            return
+        last = _segments(self.size) - 1
+        starts = self.indptr[:-1] + bounds[:, last]
+        tail = starts < self.indptr[1:]
+        if tail.any():  # the last segment's ids must be passages
+            edges = np.minimum(np.stack([starts, self.indptr[1:]], axis=1).ravel()[:-1], self.ids.size - 1)
+            largest = np.maximum.reduceat(self.ids, edges)[::2]
+            if (largest[tail] >= self.size - last * SEGMENT).any():
+                raise ValueError("postings refer to passages that do not exist")
+        if (np.maximum.reduceat(self.tf, self.indptr[:-1]) > self.maxtf).any():
             raise ValueError("postings' tf bounds are wrong")
         if self.tf.size and int(self.tf.min()) < 1:
             raise ValueError("postings hold a zero tf")
@@ -384,18 +417,107 @@ class Postings:
             raise ValueError("postings hold a negative length")
 
 
-@dataclass
+def _merge(
+    keys: np.ndarray, indptr: np.ndarray, ids: np.ndarray, tf: np.ndarray, maxtf: np.ndarray, new: Postings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Postings (full int32 ids) and ``new``'s (of other passages) in one."""
+    new_ids = new.passage_ids()
+    where = np.searchsorted(keys, new.keys)
+    known = where < keys.size
+    known[known] = keys[where[known]] == new.keys[known]
+    sizes = np.diff(new.indptr)
+    term = np.repeat(np.arange(new.keys.size), sizes)
+    low = indptr[where][term]
+    high = np.where(known, indptr[np.minimum(where + 1, keys.size)], indptr[where])[term]
+    while True:  # bisect each new posting's place in its term's list, all at once
+        open_ = low < high
+        if not open_.any():
+            break
+        middle = (low + high) // 2
+        below = open_ & (ids[np.minimum(middle, max(ids.size - 1, 0))] < new_ids)
+        low = np.where(below, middle + 1, low)
+        high = np.where(open_ & ~below, middle, high)
+    merged_ids = np.insert(ids, low, new_ids)
+    dtype = np.promote_types(tf.dtype, new.tf.dtype)
+    merged_tf = np.insert(tf.astype(dtype, copy=False), low, new.tf.astype(dtype, copy=False))
+    fresh = ~known
+    merged_keys = np.insert(keys, where[fresh], new.keys[fresh])
+    old_place = np.arange(keys.size) + np.searchsorted(new.keys[fresh], keys)
+    new_place = np.searchsorted(merged_keys, new.keys)
+    counts = np.zeros(merged_keys.size, dtype=np.int64)
+    counts[old_place] = np.diff(indptr)
+    counts[new_place] += sizes
+    merged_maxtf = np.zeros(merged_keys.size, dtype=dtype)
+    merged_maxtf[old_place] = maxtf
+    merged_maxtf[new_place] = np.maximum(merged_maxtf[new_place], new.maxtf)
+    merged_indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return merged_keys, merged_indptr, merged_ids, merged_tf, merged_maxtf
+
+
 class _List:
     """One field's postings of one question term, and what they weigh."""
 
-    ids: np.ndarray
-    tf: np.ndarray
-    index: BM25Index
-    factor: float  # field weight x repeats in the question x idf
-    bound: float  # no posting weighs more
+    __slots__ = ("_ids", "bound", "end", "factor", "index", "row", "start")
 
-    def weights(self, positions: slice | np.ndarray = slice(None)) -> np.ndarray:
-        return self.factor * self.index._tf_weight(self.ids[positions], self.tf[positions])
+    def __init__(self, index: BM25Index, row: int, start: int, end: int, factor: float, bound: float) -> None:
+        self.index = index
+        self.row = row
+        self.start = start
+        self.end = end
+        self.factor = factor  # field weight x (k1 + 1) x repeats in the question x idf
+        self.bound = bound  # no posting weighs more
+        self._ids: np.ndarray | None = None
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start
+
+    @property
+    def ids(self) -> np.ndarray:
+        """The passages holding the term (ascending intp)."""
+        if self._ids is None:
+            self._ids = self.index.postings.row_ids(self.row)
+        return self._ids
+
+    @property
+    def tf(self) -> np.ndarray:
+        return self.index.postings.tf[self.start : self.end]
+
+    def weights(
+        self, positions: slice | np.ndarray = slice(None), ids: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The weights of the postings at ``positions`` (whose passages are ``ids``, if known)."""
+        passages = self.ids[positions] if ids is None else ids
+        return self.factor * self.index._tf_weight(passages, self.tf[positions])
+
+    def find(self, passages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which of ``passages`` (ascending) hold the term: their indices in
+        ``passages`` and their positions in this list (by bisection, per segment)."""
+        if self._ids is not None or not self.index.postings.splits.shape[1]:
+            ids = self.ids
+            place = np.searchsorted(ids, passages)
+            np.minimum(place, ids.size - 1, out=place)
+            hits = np.flatnonzero(ids[place] == passages)
+            return hits, place[hits]
+        postings = self.index.postings
+        bounds = [0, *postings.splits[self.row].tolist(), self.size]
+        cuts = np.searchsorted(passages, np.arange(len(bounds)) * SEGMENT).tolist()
+        found_hits, found_places = [], []
+        for segment in range(len(bounds) - 1):
+            low, high = bounds[segment], bounds[segment + 1]
+            first, last = cuts[segment], cuts[segment + 1]
+            if low == high or first == last:
+                continue
+            ids = postings.ids[self.start + low : self.start + high]
+            local = passages[first:last] - segment * SEGMENT
+            place = np.searchsorted(ids, local)
+            np.minimum(place, ids.size - 1, out=place)
+            hits = np.flatnonzero(ids[place] == local)
+            found_hits.append(hits + first)
+            found_places.append(place[hits] + low)
+        if not found_hits:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        return np.concatenate(found_hits), np.concatenate(found_places)
 
 
 class BM25Index:
@@ -477,8 +599,7 @@ class BM25Index:
         """The postings of each distinct term (repeats weigh again), with their weights."""
         repeats = Counter(terms)
         distinct = list(repeats)
-        postings = self.postings
-        ids, tf, indptr, maxtf = postings.ids, postings.tf, postings.indptr, postings.maxtf
+        indptr, maxtf = self.postings.indptr, self.postings.maxtf
         weight *= self.params.k1 + 1
         found = []
         for term, row in zip(distinct, self.rows(distinct), strict=True):
@@ -488,7 +609,7 @@ class BM25Index:
             factor = weight * repeats[term] * self.idf(end - start)
             if factor > 0:
                 bound = factor * self._bound(int(maxtf[row])) * (1 + _MARGIN)
-                found.append(_List(ids[start:end], tf[start:end], self, factor, bound))
+                found.append(_List(self, row, start, end, factor, bound))
         return found
 
     def term_weight(self, term: str) -> float:
@@ -507,10 +628,9 @@ class BM25Index:
             return Scores(empty.astype(np.int64), empty, empty)
         passages, scores = _accumulate(found, self.size)
         rows = [r for r in self.rows(distinct) if r >= 0]
-        indptr, ids = self.postings.indptr, self.postings.ids
         share = np.zeros(self.size)
         for row in rows:
-            share[ids[indptr[row] : indptr[row + 1]]] += math.log((self.size + 1) / (self._df(row) + 0.5))
+            share[self.postings.row_ids(row)] += math.log((self.size + 1) / (self._df(row) + 0.5))
         return Scores(passages.astype(np.int64), scores, share[passages] / total)
 
 
@@ -524,8 +644,8 @@ def _weights(lists: Sequence[_List]) -> tuple[np.ndarray, np.ndarray]:
         end = start
         while end < len(lists) and lists[end].index is index:
             end += 1
-        sizes = [item.ids.size for item in lists[start:end]]
-        first = sum(item.ids.size for item in lists[:start])
+        sizes = [item.size for item in lists[start:end]]
+        first = sum(item.size for item in lists[:start])
         last = first + sum(sizes)
         tf = np.concatenate([item.tf for item in lists[start:end]])
         factors = np.repeat([item.factor for item in lists[start:end]], sizes)
@@ -571,11 +691,11 @@ def top(
     if not lists or n < 1:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     size = fields[0][0].size
-    if sum(item.ids.size for item in lists) <= DIRECT_POSTINGS:
+    if sum(item.size for item in lists) <= DIRECT_POSTINGS:
         return _best(*_accumulate(lists, size), n)
     # Weightiest lists first (rare terms: short lists). ``rest[i]`` bounds
     # what lists i, i + 1, ... can add to any passage's score.
-    lists.sort(key=lambda item: (-item.bound, item.ids.size))
+    lists.sort(key=lambda item: (-item.bound, item.size))
     rest = [*np.cumsum([item.bound for item in lists][::-1])[::-1].tolist(), 0.0]
     dense = np.zeros(size)
     seen = np.zeros(size, dtype=bool)
@@ -591,7 +711,7 @@ def top(
     while done < len(lists) and rest[done] >= floor * (1 - _MARGIN):
         end, taken = done, 0
         while end < len(lists) and (taken < budget or end == done) and rest[end] >= floor * (1 - _MARGIN):
-            taken += lists[end].ids.size
+            taken += lists[end].size
             end += 1
         ids, weights = _weights(lists[done:end])
         np.add.at(dense, ids, weights)
@@ -615,12 +735,10 @@ def top(
     scores = dense[passages]
     slot[passages] = np.arange(passages.size)
     for item in lists[done:]:
-        if passages.size * _BISECT < item.ids.size:
-            place = np.searchsorted(item.ids, passages)
-            np.minimum(place, item.ids.size - 1, out=place)
-            hits = np.flatnonzero(item.ids[place] == passages)
+        if passages.size * _BISECT < item.size:
+            hits, places = item.find(passages)
             if hits.size:
-                scores[hits] += item.weights(place[hits])
+                scores[hits] += item.weights(places, passages[hits])
         else:
             positions = np.flatnonzero(live[item.ids])
             if positions.size:

@@ -6,16 +6,17 @@ the tokenizer's settings with the stopwords' and user dictionary's contents,
 the passage length limit, the code of ``retrieval/`` and the versions of
 jieba, OpenCC and Snowball), so a change of any of them starts afresh:
 
-- ``documents/<hash of file name and content>.npz``: one document's passages
+- ``documents/<hash of file name and content>.qix``: one document's passages
   and their counted terms (``Indexed``), written when it is first tokenised;
-- ``snapshots/<hash of the documents folder>.npz``: a whole index (its
+- ``snapshots/<hash of the documents folder>.qix``: a whole index (its
   documents, passages and postings), what start-up loads instead of
   tokenising: only files whose content changed since are read again.
 
-Files are NumPy ``.npz`` archives (no pickle) whose ``meta`` member is JSON;
-each is written to a temporary file in the same folder and renamed over the
+Each file is a JSON header (its metadata, and the type, shape, place and
+CRC-32 of each array) followed by the arrays' raw bytes: no pickle. Each is
+written to a temporary file in the same folder and renamed over the
 old one, so readers (other processes too) see a whole old or a whole new
-file. Every file is checked when read (zip CRCs, its key, the shapes and
+file. Every file is checked when read (CRCs, its key, the shapes and
 ranges of its arrays); one that is stale, truncated or corrupt is deleted
 with a warning and rebuilt, never trusted. Files unused for a month are
 removed, and at most ``SNAPSHOTS`` snapshots are kept.
@@ -27,17 +28,18 @@ import contextlib
 import dataclasses
 import hashlib
 import importlib.metadata
+import itertools
 import json
 import logging
 import os
 import shutil
 import tempfile
 import time
-import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -48,7 +50,8 @@ from retrieval.workers import Indexed
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+SUFFIX = ".qix"
 SNAPSHOTS = 8
 UNUSED_DAYS = 30
 _CODE = Path(__file__).resolve().parent
@@ -93,18 +96,72 @@ def cache_key(tokenizer: Tokenizer, max_chars: int) -> str:
 
 
 def _name(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40] + ".npz"
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40] + SUFFIX
 
 
-def _meta(data: Mapping[str, Any]) -> np.ndarray:
-    return np.frombuffer(json.dumps(data, ensure_ascii=False).encode(), dtype=np.uint8)
+_MAGIC = b"QABOTIDX"
+_ALIGN = 64
 
 
-def _read_meta(archive: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    meta = json.loads(archive["meta"].tobytes().decode())
+def _write_file(file: BinaryIO, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
+    """A header (magic, length, JSON: ``meta`` and where each array is, with its
+    CRC-32) and the arrays' bytes, each at a 64-byte boundary."""
+    layout = []
+    offset = 0
+    for name, array in arrays.items():
+        data = np.ascontiguousarray(array)
+        layout.append(
+            {
+                "name": name,
+                "dtype": data.dtype.str,
+                "shape": list(data.shape),
+                "offset": offset,
+                "bytes": data.nbytes,
+                "crc": zlib.crc32(data.data),
+            }
+        )
+        offset += -(-data.nbytes // _ALIGN) * _ALIGN
+    header = json.dumps({"meta": meta, "arrays": layout}, ensure_ascii=False).encode()
+    start = -(-(len(_MAGIC) + 8 + len(header)) // _ALIGN) * _ALIGN
+    file.write(_MAGIC + len(header).to_bytes(8, "little") + header)
+    file.write(b"\0" * (start - len(_MAGIC) - 8 - len(header)))
+    for array in arrays.values():
+        data = np.ascontiguousarray(array)
+        if data.nbytes:
+            file.write(data.data.cast("B"))
+        file.write(b"\0" * (-data.nbytes % _ALIGN))
+
+
+def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The ``meta`` and arrays of a file ``_write_file`` wrote; ``ValueError`` if it is not whole."""
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if file.read(len(_MAGIC)) != _MAGIC:
+            raise ValueError("it is not an index cache file")
+        length = int.from_bytes(file.read(8), "little")
+        if not 0 < length <= size:
+            raise ValueError("its header is cut short")
+        header = json.loads(file.read(length).decode())
+        start = -(-(len(_MAGIC) + 8 + length) // _ALIGN) * _ALIGN
+        arrays: dict[str, np.ndarray] = {}
+        for item in header["arrays"]:
+            dtype = np.dtype(item["dtype"])
+            if dtype.hasobject:
+                raise ValueError("it holds objects")
+            array = np.empty(tuple(item["shape"]), dtype=dtype)
+            if array.nbytes != item["bytes"] or start + item["offset"] + array.nbytes > size:
+                raise ValueError(f"its array {item['name']} is cut short")
+            file.seek(start + item["offset"])
+            view = array.data.cast("B") if array.nbytes else memoryview(b"")
+            if array.nbytes and file.readinto(view) != array.nbytes:
+                raise ValueError(f"its array {item['name']} is cut short")
+            if zlib.crc32(view) != item["crc"]:
+                raise ValueError(f"its array {item['name']} is damaged (CRC)")
+            arrays[item["name"]] = array
+    meta = header["meta"]
     if not isinstance(meta, dict):
         raise ValueError("its metadata is not an object")
-    return meta
+    return meta, arrays
 
 
 class _Strings:
@@ -126,9 +183,10 @@ def _pack_passages(passages: Sequence[Passage], strings: _Strings) -> dict[str, 
     info = np.array(
         [(strings(p.title), strings(p.heading), p.paragraph, p.part) for p in passages], dtype=np.int32
     ).reshape(len(passages), 4)
+    encoded = [t.encode() for t in texts]
     return {
-        "texts": np.frombuffer("".join(texts).encode(), dtype=np.uint8),
-        "ends": np.cumsum([len(t) for t in texts], dtype=np.int64),
+        "texts": np.frombuffer(b"".join(encoded), dtype=np.uint8),
+        "ends": np.cumsum([len(t) for t in encoded], dtype=np.int64),
         "info": info,
     }
 
@@ -137,31 +195,23 @@ def _unpack_passages(
     archive: Mapping[str, np.ndarray], strings: list[str], sources: Sequence[tuple[str, int]]
 ) -> list[Passage]:
     """The passages of documents ``(source, passage count)``, in order."""
-    text = archive["texts"].tobytes().decode()
+    blob = archive["texts"]
     ends = archive["ends"]
     info = archive["info"]
     count = sum(n for _, n in sources)
     if ends.shape != (count,) or info.shape != (count, 4) or ends.dtype != np.int64:
         raise ValueError("its passages do not add up")
-    if count and (int(ends[-1]) != len(text) or (np.diff(ends) < 0).any() or int(ends[0]) < 0):
+    if count and (int(ends[-1]) != blob.size or (np.diff(ends) < 0).any() or int(ends[0]) < 0):
         raise ValueError("its passages' texts do not add up")
     if count and (int(info[:, :2].min()) < 0 or int(info[:, :2].max()) >= len(strings)):
         raise ValueError("its passages refer past its strings")
-    starts = [0, *ends[:-1].tolist()]
-    ends_list = ends.tolist()
-    rows = info.tolist()
-    passages: list[Passage] = []
-    position = 0
-    for source, n in sources:
-        for i in range(position, position + n):
-            title, heading, paragraph, part = rows[i]
-            passages.append(
-                Passage(
-                    text[starts[i] : ends_list[i]], strings[title], strings[heading], source, paragraph, part
-                )
-            )
-        position += n
-    return passages
+    data = blob.data
+    texts = [str(data[a:b], "utf-8") for a, b in itertools.pairwise([0, *ends.tolist()])]
+    table = np.array(strings, dtype=object)
+    titles = table[info[:, 0]].tolist() if count else []
+    headings = table[info[:, 1]].tolist() if count else []
+    names = [source for source, n in sources for _ in range(n)]
+    return list(map(Passage, texts, titles, headings, names, info[:, 2].tolist(), info[:, 3].tolist()))
 
 
 def _pack_counts(prefix: str, counts: TermCounts) -> dict[str, np.ndarray]:
@@ -178,7 +228,7 @@ def _unpack_counts(archive: Mapping[str, np.ndarray], prefix: str) -> TermCounts
     return counts
 
 
-_POSTINGS = ("keys", "indptr", "ids", "tf", "maxtf", "lengths")
+_POSTINGS = ("keys", "indptr", "ids", "splits", "tf", "maxtf", "lengths")
 
 
 @dataclass(frozen=True)
@@ -209,15 +259,11 @@ class IndexCache:
         """The cached passages and terms of file ``source`` with content ``digest``, if any."""
         path = self.document_path(source, digest)
         try:
-            with open(path, "rb") as file, np.load(file, allow_pickle=False) as archive:
-                meta = _read_meta(archive)
-                if meta.get("key") != self.key or [meta.get("source"), meta.get("digest")] != [
-                    source,
-                    digest,
-                ]:
-                    raise ValueError("it is for another file or settings")
-                passages = _unpack_passages(archive, meta["strings"], [(source, int(meta["passages"]))])
-                fields = tuple(_unpack_counts(archive, str(i)) for i in range(int(meta["fields"])))
+            meta, archive = _read_file(path)
+            if meta.get("key") != self.key or [meta.get("source"), meta.get("digest")] != [source, digest]:
+                raise ValueError("it is for another file or settings")
+            passages = _unpack_passages(archive, meta["strings"], [(source, int(meta["passages"]))])
+            fields = tuple(_unpack_counts(archive, str(i)) for i in range(int(meta["fields"])))
         except FileNotFoundError:
             return None
         except Exception as error:  # anything at all: the file is not to be trusted
@@ -238,18 +284,16 @@ class IndexCache:
         arrays = _pack_passages(document.passages, strings)
         for i, counts in enumerate(indexed.fields):
             arrays.update(_pack_counts(str(i), counts))
-        arrays["meta"] = _meta(
-            {
-                "key": self.key,
-                "source": document.source,
-                "digest": document.digest,
-                "title": document.title,
-                "passages": len(document.passages),
-                "fields": len(indexed.fields),
-                "strings": strings.table,
-            }
-        )
-        self._write(self.document_path(document.source, document.digest), arrays)
+        meta = {
+            "key": self.key,
+            "source": document.source,
+            "digest": document.digest,
+            "title": document.title,
+            "passages": len(document.passages),
+            "fields": len(indexed.fields),
+            "strings": strings.table,
+        }
+        self._write(self.document_path(document.source, document.digest), meta, arrays)
 
     # -- snapshots ------------------------------------------------------------------------
 
@@ -260,19 +304,18 @@ class IndexCache:
         """The last index saved for ``docs_dir``, if any (and sound)."""
         path = self.snapshot_path(docs_dir)
         try:
-            with open(path, "rb") as file, np.load(file, allow_pickle=False) as archive:
-                meta = _read_meta(archive)
-                if meta.get("key") != self.key or meta.get("docs_dir") != str(docs_dir.resolve()):
-                    raise ValueError("it is for another folder or settings")
-                listed = [(str(s), str(t), str(d), int(n)) for s, t, d, n in meta["documents"]]
-                passages = _unpack_passages(archive, meta["strings"], [(s, n) for s, _, _, n in listed])
-                fields = []
-                for i in range(int(meta["fields"])):
-                    postings = Postings(*(archive[f"{i}.{name}"] for name in _POSTINGS))
-                    postings.check()
-                    if postings.size != len(passages):
-                        raise ValueError("its postings and passages differ in number")
-                    fields.append(postings)
+            meta, archive = _read_file(path)
+            if meta.get("key") != self.key or meta.get("docs_dir") != str(docs_dir.resolve()):
+                raise ValueError("it is for another folder or settings")
+            listed = [(str(s), str(t), str(d), int(n)) for s, t, d, n in meta["documents"]]
+            passages = _unpack_passages(archive, meta["strings"], [(s, n) for s, _, _, n in listed])
+            fields = []
+            for i in range(int(meta["fields"])):
+                postings = Postings(*(archive[f"{i}.{name}"] for name in _POSTINGS))
+                postings.check(thorough=False)  # its CRCs vouch for its bytes
+                if postings.size != len(passages):
+                    raise ValueError("its postings and passages differ in number")
+                fields.append(postings)
         except FileNotFoundError:
             return None
         except Exception as error:  # anything at all: the file is not to be trusted
@@ -296,21 +339,19 @@ class IndexCache:
         arrays = _pack_passages(passages, strings)
         for i, postings in enumerate(fields):
             arrays.update({f"{i}.{name}": getattr(postings, name) for name in _POSTINGS})
-        arrays["meta"] = _meta(
-            {
-                "key": self.key,
-                "docs_dir": str(docs_dir.resolve()),
-                "documents": [[d.source, d.title, d.digest, len(d.passages)] for d in documents],
-                "fields": len(fields),
-                "strings": strings.table,
-            }
-        )
-        self._write(self.snapshot_path(docs_dir), arrays)
+        meta = {
+            "key": self.key,
+            "docs_dir": str(docs_dir.resolve()),
+            "documents": [[d.source, d.title, d.digest, len(d.passages)] for d in documents],
+            "fields": len(fields),
+            "strings": strings.table,
+        }
+        self._write(self.snapshot_path(docs_dir), meta, arrays)
         self.collect_garbage()
 
     # -- files ----------------------------------------------------------------------------
 
-    def _write(self, path: Path, arrays: Mapping[str, np.ndarray]) -> None:
+    def _write(self, path: Path, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
         """Write ``path`` whole or not at all: a temporary file renamed over it."""
         if self._unwritable:
             return
@@ -319,7 +360,7 @@ class IndexCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
             with os.fdopen(handle, "wb") as file:
-                np.savez(file, **dict[str, Any](arrays))
+                _write_file(file, meta, arrays)
             os.replace(temporary, path)
             temporary = None
         except OSError as error:
@@ -334,8 +375,8 @@ class IndexCache:
 
     def _discard(self, path: Path, error: BaseException) -> None:
         reason = str(error) or type(error).__name__
-        if isinstance(error, (zipfile.BadZipFile, EOFError, KeyError)):
-            reason = f"damaged: {reason}"
+        if isinstance(error, (KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError)):
+            reason = f"damaged: {type(error).__name__}: {reason}"
         log.warning("index cache file %s is unusable (%s); rebuilding it", path, reason)
         with contextlib.suppress(OSError):
             path.unlink()
@@ -367,13 +408,13 @@ class IndexCache:
             except OSError:
                 return now
 
-        snapshots = sorted(self.folder.glob("snapshots/*.npz"), key=mtime, reverse=True)
+        snapshots = sorted(self.folder.glob(f"snapshots/*{SUFFIX}"), key=mtime, reverse=True)
         for path in snapshots[SNAPSHOTS:]:
             with contextlib.suppress(OSError):
                 path.unlink()
         for path in self.folder.glob("*/*"):
             stale = path.suffix == ".tmp" and mtime(path) < now - 3600
-            if stale or (path.suffix == ".npz" and mtime(path) < old):
+            if stale or (path.suffix == SUFFIX and mtime(path) < old):
                 with contextlib.suppress(OSError):
                     path.unlink()
         for sibling in self.folder.parent.iterdir():

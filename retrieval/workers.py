@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from retrieval.bm25 import TermCounts
 from retrieval.encoding import UndecodableFile
@@ -54,9 +54,28 @@ class Job:
     size: int
 
 
+class _Remembering:
+    """A tokenizer that tokenises each text once: the passages of a section
+    share their title and heading."""
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        self._tokenizer = tokenizer
+        self._seen: dict[str, list[str]] = {}
+
+    def terms(self, text: str) -> list[str]:
+        found = self._seen.get(text)
+        if found is None:
+            found = self._seen[text] = self._tokenizer.terms(text)
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tokenizer, name)
+
+
 def count_document(document: Document, tokenizer: Tokenizer) -> Indexed:
     """Tokenise and count the terms of each of ``document``'s passages."""
-    terms = [passage_terms(tokenizer, passage) for passage in document.passages]
+    remembering = cast(Tokenizer, _Remembering(tokenizer))
+    terms = [passage_terms(remembering, passage) for passage in document.passages]
     return Indexed(document, tuple(TermCounts.count(field) for field in zip(*terms, strict=True)))
 
 

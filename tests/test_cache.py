@@ -9,13 +9,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-import numpy as np
 import pytest
 
 from bot.settings import load_settings
+from retrieval import bm25, workers
 from retrieval import cache as cache_module
-from retrieval import workers
 from retrieval.cache import IndexCache, cache_key, default_cache_dir
 from retrieval.config import RetrievalConfig
 from retrieval.index import Index
@@ -36,6 +36,12 @@ FILES: dict[str, str | bytes] = {
     "bin.txt": b"\x00\x01\x02",
 }
 QUESTIONS = ("苹果什么时候采摘", "香蕉含有什么元素", "哪里的脐橙有名", "沧州中院院长是谁", "火龙果")
+
+
+@pytest.fixture(autouse=True, params=[1 << 16, 2], ids=["one-segment", "segments-of-2"])
+def segment(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """16-bit passage ids in one segment, and in many tiny ones (as past 65,536 passages)."""
+    monkeypatch.setattr(bm25, "SEGMENT", request.param)
 
 
 @pytest.fixture
@@ -71,7 +77,7 @@ def same_index(a: Index, b: Index) -> None:
         (d.source, d.digest, d.title) for d in b.documents
     ]
     for x, y in zip(a.fields, b.fields, strict=True):
-        for name in ("keys", "indptr", "ids", "tf", "lengths"):
+        for name in ("keys", "indptr", "ids", "splits", "tf", "lengths"):
             assert getattr(x.postings, name).tolist() == getattr(y.postings, name).tolist(), name
 
 
@@ -133,7 +139,7 @@ def test_without_a_snapshot_the_documents_files_are_used(
 ) -> None:
     folder = make_docs(FILES)
     cold = open_library(folder, tmp_path / "cache")
-    for snapshot in (tmp_path / "cache").rglob("snapshots/*.npz"):
+    for snapshot in cache_files(tmp_path / "cache", "snapshots"):
         snapshot.unlink()
     tokenised.clear()
     warm = open_library(folder, tmp_path / "cache")
@@ -142,7 +148,7 @@ def test_without_a_snapshot_the_documents_files_are_used(
 
 
 def cache_files(cache: Path, kind: str) -> list[Path]:
-    return sorted(cache.rglob(f"{kind}/*.npz"))
+    return sorted(cache.rglob(f"{kind}/*{cache_module.SUFFIX}"))
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
@@ -164,7 +170,7 @@ def test_a_damaged_cache_file_is_rebuilt_with_a_warning(
         elif damage == "flip":
             data[len(data) // 3] ^= 0xFF
         elif damage == "garbage":
-            data = bytearray(b"PK\x03\x04 not really a zip file")
+            data = bytearray(b"QABOTIDX\xff\xff not really an index")
         else:
             data = bytearray()
         path.write_bytes(bytes(data))
@@ -238,11 +244,11 @@ def test_writes_are_atomic(make_docs: MakeDocs, tmp_path: Path, monkeypatch: pyt
     snapshot = cache_files(cache, "snapshots")[0]
     before = snapshot.read_bytes()
 
-    def crash(file: object, **arrays: np.ndarray) -> None:
-        file.write(b"PK\x03\x04 half a file")  # type: ignore[attr-defined]
+    def crash(file: BinaryIO, meta: object, arrays: object) -> None:
+        file.write(b"QABOTIDX half a file")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cache_module.np, "savez", crash)
+    monkeypatch.setattr(cache_module, "_write_file", crash)
     (folder / "d.txt").write_text("沧州中院副院长是张三。\n", encoding="utf-8")
     open_library(folder, cache)
     assert snapshot.read_bytes() == before  # the old file, whole
@@ -361,17 +367,17 @@ def test_old_cache_files_are_collected(make_docs: MakeDocs, tmp_path: Path) -> N
     (stale / ".collected").touch()
     month = time.time() - 40 * 86400
     os.utime(stale / ".collected", (month, month))
-    leftover = cache.folder / "documents" / "x.npz.12345.tmp"
+    leftover = cache.folder / "documents" / "x.12345.tmp"
     leftover.touch()
     os.utime(leftover, (month, month))
-    snapshots = [cache.folder / "snapshots" / f"{i:040d}.npz" for i in range(12)]
+    snapshots = [cache.folder / "snapshots" / f"{i:040d}{cache_module.SUFFIX}" for i in range(12)]
     for i, path in enumerate(snapshots):
         path.write_bytes(b"")
         os.utime(path, (time.time() - 1000 + i, time.time() - 1000 + i))
     (cache.folder / ".collected").unlink()
     cache.collect_garbage()
     assert not stale.exists() and not leftover.exists()
-    assert len(list((cache.folder / "snapshots").glob("*.npz"))) == cache_module.SNAPSHOTS
+    assert len(cache_files(cache.folder, "snapshots")) == cache_module.SNAPSHOTS
     assert cache_files(cache_dir, "documents")
 
 

@@ -1,0 +1,101 @@
+"""Deterministic synthetic corpora for the scale benchmark.
+
+Passages are sentences of a SQuAD-format dataset's contexts (CMRC 2018 by
+default), recombined and perturbed: a few characters of a sentence are swapped
+for characters drawn from the dataset's own character frequencies and its digits
+are redrawn, so the vocabulary keeps growing with the corpus as a real one does.
+Each file holds a title line, section headings every ten paragraphs and
+``per_file`` paragraphs of 100-300 characters.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_SENTENCE = re.compile(r"[^。！？]*[。！？]+[”’」』）)]*")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Seed:
+    sentences: tuple[str, ...]
+    characters: tuple[str, ...]
+    cumulative: tuple[int, ...]
+    titles: tuple[str, ...]
+    questions: tuple[str, ...]
+
+
+def load_seed(dataset: Path) -> Seed:
+    data = json.loads(dataset.read_text(encoding="utf-8-sig"))
+    sentences: list[str] = []
+    counts: dict[str, int] = {}
+    titles: list[str] = []
+    questions: list[str] = []
+    for article in data["data"]:
+        titles.append(str(article.get("title") or "").strip() or "文章")
+        for paragraph in article["paragraphs"]:
+            context = str(paragraph["context"]).replace("\n", "")
+            for sentence in _SENTENCE.findall(context):
+                if 8 <= len(sentence.strip()) <= 150:
+                    sentences.append(sentence.strip())
+            for char in _CJK.findall(context):
+                counts[char] = counts.get(char, 0) + 1
+            questions.extend(str(qa["question"]).strip() for qa in paragraph.get("qas", []))
+    characters = tuple(sorted(counts))
+    return Seed(
+        sentences=tuple(sentences),
+        characters=characters,
+        cumulative=tuple(itertools.accumulate(counts[c] for c in characters)),
+        titles=tuple(titles),
+        questions=tuple(q for q in questions if q),
+    )
+
+
+def _perturb(sentence: str, seed: Seed, rng: random.Random) -> str:
+    chars = list(sentence)
+    if rng.random() < 0.6:
+        positions = [i for i, c in enumerate(chars) if _CJK.match(c)]
+        for position in rng.sample(positions, min(len(positions), rng.randint(1, 3))):
+            chars[position] = rng.choices(seed.characters, cum_weights=seed.cumulative)[0]
+    return "".join(str(rng.randint(0, 9)) if c.isdigit() else c for c in chars)
+
+
+def _paragraph(seed: Seed, rng: random.Random) -> str:
+    target = rng.randint(100, 300)
+    text = ""
+    while len(text) < target:
+        sentence = _perturb(rng.choice(seed.sentences), seed, rng)
+        if text and len(text) + len(sentence) > 340:
+            break
+        text += sentence
+    return text
+
+
+def _heading(seed: Seed, rng: random.Random) -> str:
+    words = "".join(rng.choices(seed.characters, cum_weights=seed.cumulative, k=rng.randint(4, 10)))
+    return f"第{rng.randint(1, 99)}节 {words}"
+
+
+def write_corpus(seed: Seed, passages: int, folder: Path, per_file: int = 100, rng_seed: int = 2018) -> int:
+    """Write ``passages`` paragraphs into ``folder`` as ``per_file``-paragraph .txt files; returns files."""
+    rng = random.Random(rng_seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = 0
+    for start in range(0, passages, per_file):
+        count = min(per_file, passages - start)
+        title = f"{rng.choice(seed.titles)}（{files + 1}）"
+        lines = [title, ""]
+        for number in range(count):
+            if number % 10 == 0:
+                lines += [_heading(seed, rng), ""]
+            lines += [_paragraph(seed, rng), ""]
+        path = folder / f"{files // 100:03d}" / f"{files:06d}.txt"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("\n".join(lines), encoding="utf-8")
+        files += 1
+    return files

@@ -1,0 +1,289 @@
+"""Scale benchmark: qabot against plain rank-bm25 on 1k, 10k and 100k passages.
+
+    uv run python benchmarks/scale.py [--sizes 1000,10000,100000] [--dataset PATH] [--workdir DIR]
+
+Corpora are generated deterministically from a SQuAD-format dataset (CMRC
+2018 trial by default, see ``benchmarks/corpus.py``) as files of 100
+paragraphs in a temporary folder; the questions are the dataset's. Every
+measurement runs in a fresh process:
+
+- cold build: indexing with an empty cache (qabot: every core; rank-bm25:
+  tokenising in one process, as its users do, then ``BM25Plus(corpus)``);
+- warm start: from starting Python to the first answer, the cache full
+  (rank-bm25 has no cache: its warm start is its cold build);
+- reload: ``Library.reload()`` after one file of 100 passages changed;
+- query: the whole ``Index.search`` (tokenising the question, scoring, the
+  no-answer rule, highlighting the top 3) for qabot; tokenising the question,
+  ``get_scores`` and picking the top 3 for rank-bm25 (on the same tokens: a
+  passage's text, title and heading terms in one bag);
+- RSS: the process's resident memory when answering (``VmRSS``) and its peak.
+
+It prints a Markdown table and the machine it ran on. It takes a few minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+DATASET = PROJECT.parent / "shared" / "benchmarks" / "cmrc2018_trial.json"
+TOP_K = 3
+REFERENCE_QUESTIONS = {1000: 1000, 10000: 300, 100000: 60}
+
+
+def _rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _percentiles(milliseconds: list[float]) -> dict[str, float]:
+    import numpy as np
+
+    values = np.asarray(milliseconds)
+    return {f"p{p}": float(np.percentile(values, p)) for p in (50, 95, 99)}
+
+
+def _questions(dataset: Path) -> list[str]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from corpus import load_seed
+
+    return list(load_seed(dataset).questions)
+
+
+# -- children: each prints one JSON object -------------------------------------------------
+
+
+def child_cold(docs: Path, cache: Path) -> dict[str, object]:
+    from retrieval.config import RetrievalConfig
+    from retrieval.indexing import wait_for_saves
+    from retrieval.library import Library
+
+    started = time.perf_counter()
+    library = Library(RetrievalConfig(docs_dir=docs, cache_dir=cache))
+    built = time.perf_counter() - started
+    wait_for_saves()
+    return {
+        "cold_s": built,
+        "saved_s": time.perf_counter() - started,
+        "passages": len(library.index.passages),
+    }
+
+
+def child_warm(docs: Path, cache: Path, dataset: Path, started_ns: int) -> dict[str, object]:
+    from retrieval.config import RetrievalConfig
+    from retrieval.indexing import wait_for_saves
+    from retrieval.library import Library
+
+    questions = _questions(dataset)
+    library = Library(RetrievalConfig(docs_dir=docs, cache_dir=cache))
+    library.ask(questions[0], TOP_K)
+    first_answer = (time.time_ns() - started_ns) / 1e9
+    rss_ready = _rss_mib()
+    for question in questions[:20]:  # warm-up
+        library.ask(question, TOP_K)
+    latencies = []
+    for question in questions:
+        begin = time.perf_counter()
+        library.ask(question, TOP_K)
+        latencies.append((time.perf_counter() - begin) * 1000)
+    rss = _rss_mib()
+    peak = _peak_mib()
+    # Reload after one file of the middle of the folder changed.
+    files = sorted(docs.rglob("*.txt"))
+    changed = files[len(files) // 2]
+    original = changed.read_bytes()
+    try:
+        changed.write_bytes(original + "\n\n这一段是为了测量重新加载而添加的新段落。\n".encode())
+        begin = time.perf_counter()
+        report = library.reload()
+        reload_s = time.perf_counter() - begin
+        assert report.changed == (changed.relative_to(docs).as_posix(),), report
+        wait_for_saves()
+    finally:
+        changed.write_bytes(original)
+    library.reload()
+    wait_for_saves()
+    return {
+        "warm_s": first_answer,
+        "query_ms": _percentiles(latencies),
+        "questions": len(latencies),
+        "rss_ready_mib": rss_ready,
+        "rss_mib": rss,
+        "peak_mib": peak,
+        "reload_s": reload_s,
+        "rss_after_reload_mib": _rss_mib(),
+    }
+
+
+def child_reference(docs: Path, dataset: Path, questions_wanted: int) -> dict[str, object]:
+    import numpy as np
+    import rank_bm25
+
+    from retrieval.config import RetrievalConfig
+    from retrieval.index import passage_terms
+    from retrieval.library import make_tokenizer
+    from retrieval.reader import read_folder
+
+    started = time.perf_counter()
+    config = RetrievalConfig(docs_dir=docs)
+    tokenizer = make_tokenizer(config)
+    reading = read_folder(docs, config.passage_max_chars)
+    corpus = []
+    for document in reading.documents:
+        for passage in document.passages:
+            body, context = passage_terms(tokenizer, passage)
+            corpus.append([*body, *context])
+    index = rank_bm25.BM25Plus(corpus)
+    built = time.perf_counter() - started
+    del corpus
+    latencies = []
+    for question in _questions(dataset)[:questions_wanted]:
+        begin = time.perf_counter()
+        scores = index.get_scores(tokenizer.terms(question))
+        best = np.argpartition(-scores, TOP_K)[:TOP_K]
+        best[np.argsort(-scores[best])]
+        latencies.append((time.perf_counter() - begin) * 1000)
+    return {
+        "cold_s": built,
+        "query_ms": _percentiles(latencies),
+        "questions": len(latencies),
+        "rss_mib": _rss_mib(),
+        "peak_mib": _peak_mib(),
+    }
+
+
+# -- the parent ---------------------------------------------------------------------------
+
+
+def _run(*args: str) -> dict[str, object]:
+    started = time.time_ns()
+    result = subprocess.run(
+        [sys.executable, __file__, *args, str(started)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=PROJECT,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"benchmark step {args[0]} failed:\n{result.stderr}")
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    memory = "?"
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+    import numpy
+
+    return (
+        f"{model}, {cores} cores, {memory} RAM, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, NumPy {numpy.__version__}"
+    )
+
+
+def _ms(value: float) -> str:
+    return f"{value:.2f} ms" if value < 10 else f"{value:.0f} ms"
+
+
+def _s(value: float) -> str:
+    return f"{value:.2f} s" if value < 10 else f"{value:.0f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1000,10000,100000", help="passages per corpus, comma-separated")
+    parser.add_argument("--dataset", type=Path, default=DATASET, help="SQuAD-format seed dataset")
+    parser.add_argument(
+        "--workdir", type=Path, help="where corpora and caches go (default: a temporary folder)"
+    )
+    parser.add_argument("--no-reference", action="store_true", help="skip rank-bm25")
+    args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from corpus import load_seed, write_corpus
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="qabot-scale-"))
+    seed = load_seed(args.dataset)
+    print(f"machine: {machine()}", flush=True)
+    print(f"load average before: {os.getloadavg()}", flush=True)
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        docs, cache = workdir / f"corpus-{size}", workdir / f"cache-{size}"
+        if not docs.exists():
+            write_corpus(seed, size, docs)
+        shutil.rmtree(cache, ignore_errors=True)
+        print(f"{size:,} passages: cold build ...", flush=True)
+        cold = _run("_cold", str(docs), str(cache))
+        print(f"{size:,} passages: warm start, queries, reload ...", flush=True)
+        warm = _run("_warm", str(docs), str(cache), str(args.dataset))
+        rows.append((size, "qabot", cold, warm))
+        print(json.dumps({"size": size, "cold": cold, "warm": warm}), flush=True)
+        if not args.no_reference:
+            print(f"{size:,} passages: rank-bm25 ...", flush=True)
+            wanted = REFERENCE_QUESTIONS.get(size, 100)
+            reference = _run("_reference", str(docs), str(args.dataset), str(wanted))
+            rows.append((size, "rank-bm25", reference, reference))
+            print(json.dumps({"size": size, "reference": reference}), flush=True)
+    print(f"load average after: {os.getloadavg()}\n", flush=True)
+    print(
+        "| passages | system | cold build | warm start to 1st answer | reload (1 file changed) "
+        "| query p50 | p95 | p99 | RSS answering (peak) |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    for size, system, cold, warm in rows:
+        query = warm["query_ms"]
+        assert isinstance(query, dict)
+        if system == "qabot":
+            warm_start, reload_ = _s(float(warm["warm_s"])), _s(float(warm["reload_s"]))  # type: ignore[arg-type]
+        else:
+            warm_start, reload_ = "= cold (no cache)", "= cold"
+        print(
+            f"| {size:,} | {system} | {_s(float(cold['cold_s']))} | {warm_start} | {reload_} "  # type: ignore[arg-type]
+            f"| {_ms(query['p50'])} | {_ms(query['p95'])} | {_ms(query['p99'])} "
+            f"| {float(warm['rss_mib']):.0f} MiB ({float(warm['peak_mib']):.0f}) |"  # type: ignore[arg-type]
+        )
+    print(
+        f"\nquestions: the dataset's {len(seed.questions)} (rank-bm25: the first "
+        f"{', '.join(f'{n} at {s:,}' for s, n in REFERENCE_QUESTIONS.items())}); top {TOP_K}; workdir {workdir}"
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
+        mode, rest = sys.argv[1], sys.argv[2:]
+        if mode == "_cold":
+            out = child_cold(Path(rest[0]), Path(rest[1]))
+        elif mode == "_warm":
+            out = child_warm(Path(rest[0]), Path(rest[1]), Path(rest[2]), int(rest[3]))
+        else:
+            out = child_reference(Path(rest[0]), Path(rest[1]), int(rest[2]))
+        print(json.dumps(out))
+    else:
+        main()
