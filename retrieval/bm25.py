@@ -8,21 +8,16 @@ per question term to every passage, which changes no ranking and is left out,
 so a passage that shares no term with the question scores 0 and is never
 returned.
 
-Layout, per field (``Postings``): each term is a 64-bit key (``term_key``: FNV-1a
-of its code points; no term strings are kept), keys are sorted, and each has
-the ascending ids of the passages holding it (int32) and how often (tf, the
-smallest unsigned type that fits). Weights are computed from tf and passage
-length when a question asks, in float64, so memory is 5 bytes a posting and a
-reload that changes a few documents never recomputes the others' weights.
+Postings (``retrieval.postings``) keep each term's passages and tf; weights
+are computed from tf and passage length when a question asks, in float64, so
+a reload that changes a few documents never recomputes the others' weights.
 
 ``top`` finds the exact best ``n`` passages over several fields with MaxScore
 pruning: the postings of the rare (weighty) terms give a lower bound on the
 n-th best score; common terms whose largest possible contributions together
 stay below it cannot lift a passage that lacks every rare term into the top,
-so their long postings lists are only probed for the few passages that can
-still make it. Distinct strings with equal keys would be one term: with
-2^64 keys, a vocabulary of a million terms has odds of about 3e-8 of one
-such pair.
+so their long postings lists are only looked up for the passages that can
+still make it.
 """
 
 from __future__ import annotations
@@ -34,10 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_FNV_OFFSET = 0xCBF29CE484222325
-_FNV_PRIME = 0x100000001B3
-_MASK64 = (1 << 64) - 1
-_VECTOR_WIDTH = 24  # longer terms (rare) are hashed one by one
+from retrieval import postings as _postings
+from retrieval.postings import Postings, TermCounts, term_keys
+
 _MEMO_SIZE = 1 << 14
 
 # ``top`` scores every posting directly below this many postings in total.
@@ -71,387 +65,6 @@ class Scores:
     passages: np.ndarray
     scores: np.ndarray
     coverage: np.ndarray
-
-
-def _term_key(term: str) -> int:
-    key = _FNV_OFFSET
-    for char in term:
-        code = ord(char)
-        if code:
-            key = ((key ^ code) * _FNV_PRIME) & _MASK64
-    return key
-
-
-def term_keys(terms: Sequence[str]) -> np.ndarray:
-    """The uint64 key of each term: 64-bit FNV-1a over its code points (NULs skipped)."""
-    keys = np.empty(len(terms), dtype=np.uint64)
-    if not terms:
-        return keys
-    longest = max(map(len, terms))
-    if longest > _VECTOR_WIDTH:
-        short = [i for i, term in enumerate(terms) if len(term) <= _VECTOR_WIDTH]
-        keys[short] = term_keys([terms[i] for i in short])
-        for i, term in enumerate(terms):
-            if len(term) > _VECTOR_WIDTH:
-                keys[i] = _term_key(term)
-        return keys
-    text = np.array(terms, dtype=f"<U{max(longest, 1)}")
-    codes = text.view("<u4").reshape(len(terms), max(longest, 1)).astype(np.uint64)
-    keys.fill(_FNV_OFFSET)
-    prime = np.uint64(_FNV_PRIME)
-    for column in codes.T:
-        keys = np.where(column != 0, (keys ^ column) * prime, keys)
-    return keys
-
-
-def term_key(term: str) -> int:
-    return _term_key(term)
-
-
-def _smallest_unsigned(largest: int) -> type[np.unsignedinteger]:
-    if largest <= 0xFF:
-        return np.uint8
-    if largest <= 0xFFFF:
-        return np.uint16
-    return np.uint32
-
-
-def _narrow(values: np.ndarray) -> np.ndarray:
-    largest = int(values.max()) if values.size else 0
-    return values.astype(_smallest_unsigned(largest), copy=False)
-
-
-@dataclass(frozen=True)
-class TermCounts:
-    """The terms of a run of consecutive passages, counted (one field).
-
-    Passage ``i`` holds ``sizes[i]`` distinct terms, as consecutive entries of
-    ``terms`` (indices into ``vocab``, the sorted keys) and ``counts``;
-    ``lengths[i]`` is its number of terms, repeats included.
-    """
-
-    vocab: np.ndarray  # uint64, sorted, distinct
-    terms: np.ndarray  # uint32 index into vocab, per posting
-    counts: np.ndarray  # unsigned, per posting
-    sizes: np.ndarray  # int32, per passage
-    lengths: np.ndarray  # int32, per passage
-
-    @property
-    def passages(self) -> int:
-        return len(self.sizes)
-
-    @classmethod
-    def count(cls, corpus: Sequence[Sequence[str]]) -> TermCounts:
-        """Count the terms of each passage of ``corpus``."""
-        index: dict[str, int] = {}
-        setdefault = index.setdefault
-        local = np.fromiter(
-            (setdefault(term, len(index)) for words in corpus for term in words), dtype=np.int64
-        )
-        lengths = np.fromiter(map(len, corpus), dtype=np.int32, count=len(corpus))
-        passage = np.repeat(np.arange(len(corpus), dtype=np.int64), lengths)
-        pairs, counts = np.unique(passage * max(len(index), 1) + local, return_counts=True)
-        keys = term_keys(list(index))
-        order = np.argsort(keys, kind="stable")
-        rank = np.empty(len(keys), dtype=np.uint32)
-        rank[order] = np.arange(len(keys), dtype=np.uint32)
-        vocab = keys[order]
-        result = cls(
-            vocab=vocab,
-            terms=rank[pairs % max(len(index), 1)],
-            counts=_narrow(counts),
-            sizes=np.bincount(pairs // max(len(index), 1), minlength=len(corpus)).astype(np.int32),
-            lengths=lengths,
-        )
-        if vocab.size > 1 and bool((vocab[1:] == vocab[:-1]).any()):
-            return result._merge_equal_keys()
-        return result
-
-    def _merge_equal_keys(self) -> TermCounts:
-        """Two distinct terms with one key (see the module's note) become one term."""
-        vocab, inverse = np.unique(self.vocab, return_inverse=True)
-        keys = inverse[self.terms]
-        terms: list[int] = []
-        counts: list[int] = []
-        sizes = np.empty_like(self.sizes)
-        start = 0
-        for passage, size in enumerate(self.sizes.tolist()):
-            merged: dict[int, int] = {}
-            for key, count in zip(
-                keys[start : start + size].tolist(), self.counts[start : start + size].tolist(), strict=True
-            ):
-                merged[key] = merged.get(key, 0) + count
-            terms.extend(merged)
-            counts.extend(merged.values())
-            sizes[passage] = len(merged)
-            start += size
-        return TermCounts(
-            vocab=vocab,
-            terms=np.asarray(terms, dtype=np.uint32),
-            counts=_narrow(np.asarray(counts, dtype=np.int64)),
-            sizes=sizes,
-            lengths=self.lengths,
-        )
-
-    @staticmethod
-    def concat(parts: Sequence[TermCounts]) -> TermCounts:
-        """The passages of ``parts``, one after the other, over one vocabulary."""
-        if len(parts) == 1:
-            return parts[0]
-        vocab = np.unique(np.concatenate([p.vocab for p in parts])) if parts else np.zeros(0, np.uint64)
-        terms = [np.searchsorted(vocab, p.vocab).astype(np.uint32)[p.terms] for p in parts]
-        largest = max((int(p.counts.max()) for p in parts if p.counts.size), default=0)
-        dtype = _smallest_unsigned(largest)
-        return TermCounts(
-            vocab=vocab,
-            terms=np.concatenate(terms) if terms else np.zeros(0, np.uint32),
-            counts=np.concatenate([p.counts.astype(dtype) for p in parts]) if parts else np.zeros(0, dtype),
-            sizes=np.concatenate([p.sizes for p in parts]) if parts else np.zeros(0, np.int32),
-            lengths=np.concatenate([p.lengths for p in parts]) if parts else np.zeros(0, np.int32),
-        )
-
-    def check(self) -> None:
-        """Raise ``ValueError`` unless the arrays fit together (for data read from disk)."""
-        if self.vocab.dtype != np.uint64 or self.sizes.dtype != np.int32 or self.lengths.dtype != np.int32:
-            raise ValueError("term counts have the wrong types")
-        if self.counts.dtype.kind != "u" or self.terms.dtype != np.uint32:
-            raise ValueError("term counts have the wrong types")
-        if self.sizes.shape != self.lengths.shape or self.terms.shape != self.counts.shape:
-            raise ValueError("term counts have mismatched lengths")
-        if int(self.sizes.sum()) != self.terms.size or (self.sizes < 0).any():
-            raise ValueError("term counts do not add up")
-        if self.vocab.size and (self.vocab[1:] <= self.vocab[:-1]).any():
-            raise ValueError("term counts' vocabulary is not sorted")
-        if self.terms.size and int(self.terms.max()) >= self.vocab.size:
-            raise ValueError("term counts refer past their vocabulary")
-        if self.counts.size and int(self.counts.min()) < 1:
-            raise ValueError("term counts hold a zero count")
-
-
-SEGMENT = 1 << 16  # passage ids are kept as 16 bits within segments of this many passages (a power of 2)
-
-
-def _segments(size: int) -> int:
-    return max(1, -(-size // SEGMENT))
-
-
-def _encode(ids: np.ndarray, indptr: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Full passage ids (ascending within each term) as 16 bits, and where in each
-    term's list segment 1, 2, ... starts."""
-    terms = indptr.size - 1
-    splits = np.zeros((terms, _segments(size) - 1), dtype=np.int32)
-    for segment in range(1, _segments(size)):
-        below = (ids < segment * SEGMENT).view(np.uint8)
-        if terms:
-            splits[:, segment - 1] = np.add.reduceat(below, indptr[:-1], dtype=np.int64)
-    return (ids & (SEGMENT - 1)).astype(np.uint16), splits
-
-
-def _decode(low: np.ndarray, indptr: np.ndarray, splits: np.ndarray) -> np.ndarray:
-    """The full passage ids (int32) of 16-bit ids and their segment splits."""
-    ids = low.astype(np.int32)
-    if splits.shape[1] and ids.size:
-        steps = np.zeros(ids.size + 1, dtype=np.int32)
-        for column in splits.T:
-            np.add.at(steps, indptr[:-1] + column, 1)
-            np.add.at(steps, indptr[1:], -1)
-        ids += SEGMENT * np.cumsum(steps[:-1], dtype=np.int32)
-    return ids
-
-
-@dataclass(frozen=True)
-class Postings:
-    """One field's postings lists: term ``keys[t]`` is held ``tf[i]`` times by the
-    passages of ``indptr[t] <= i < indptr[t + 1]`` (ascending), whose ids are kept
-    as 16 bits, ``ids[i]``, plus 65536 for each of the term's ``splits[t]`` (where
-    its passages of the next segment start) that ``i`` is past. ``maxtf[t]``
-    bounds the term's tf from above; ``lengths[p]`` is passage p's length.
-    """
-
-    keys: np.ndarray  # uint64 (terms), sorted
-    indptr: np.ndarray  # int64 (terms + 1)
-    ids: np.ndarray  # uint16 (postings)
-    splits: np.ndarray  # int32 (terms, segments - 1), offsets within each term's list
-    tf: np.ndarray  # unsigned (postings)
-    maxtf: np.ndarray  # unsigned (terms)
-    lengths: np.ndarray  # int32 (passages)
-
-    @property
-    def size(self) -> int:
-        return len(self.lengths)
-
-    @classmethod
-    def of(
-        cls,
-        keys: np.ndarray,
-        indptr: np.ndarray,
-        ids: np.ndarray,
-        tf: np.ndarray,
-        maxtf: np.ndarray,
-        lengths: np.ndarray,
-    ) -> Postings:
-        """Postings from full (int32) passage ids."""
-        low, splits = _encode(ids, indptr, len(lengths))
-        return cls(keys, indptr, low, splits, tf, maxtf, lengths)
-
-    def passage_ids(self) -> np.ndarray:
-        """Every posting's full passage id (int32)."""
-        return _decode(self.ids, self.indptr, self.splits)
-
-    def row_ids(self, row: int) -> np.ndarray:
-        """The passages (ascending, as intp) that hold term ``row``."""
-        start, end = int(self.indptr[row]), int(self.indptr[row + 1])
-        ids = self.ids[start:end].astype(np.intp)
-        for split in self.splits[row].tolist():
-            ids[split:] += SEGMENT
-        return ids
-
-    @classmethod
-    def build(
-        cls, counts: TermCounts, size: int | None = None, passages: np.ndarray | None = None
-    ) -> Postings:
-        """The postings of ``counts``; its passages get the ids ``passages``
-        (ascending; default 0, 1, ...) among ``size`` passages."""
-        from scipy import sparse  # a counting sort in C; only building needs it
-
-        if passages is None:
-            passages = np.arange(counts.passages, dtype=np.int32)
-        size = counts.passages if size is None else size
-        lengths = np.zeros(size, dtype=np.int32)
-        lengths[passages] = counts.lengths
-        if counts.terms.size == 0:
-            empty = np.zeros(0, dtype=np.uint8)
-            return cls.of(
-                np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32), empty, empty, lengths
-            )
-        ids = np.repeat(passages.astype(np.int32, copy=False), counts.sizes)
-        # A counting sort by term (in C), stable: ids stay ascending within a term.
-        matrix = sparse.csr_array((counts.counts, (counts.terms, ids)), shape=(counts.vocab.size, size))
-        del ids
-        indptr = matrix.indptr.astype(np.int64)
-        used = np.flatnonzero(np.diff(indptr))
-        tf = np.asarray(matrix.data)
-        maxtf = np.maximum.reduceat(tf, indptr[used])
-        if used.size != counts.vocab.size:  # vocabulary no passage uses
-            indptr = np.concatenate([[0], np.cumsum(np.diff(indptr)[used])]).astype(np.int64)
-        return cls.of(
-            counts.vocab[used], indptr, matrix.indices.astype(np.int32, copy=False), tf, maxtf, lengths
-        )
-
-    def update(self, remap: np.ndarray, size: int, added: Sequence[tuple[int, TermCounts]]) -> Postings:
-        """These postings after renumbering passage ``p`` as ``remap[p]`` (-1: dropped),
-        with ``size`` passages in all, and the passages of each ``(first id, counts)``
-        of ``added`` numbered from its first id.
-
-        ``remap`` keeps the order of the passages it keeps; the added ones go
-        where it left room.
-        """
-        keys, indptr, ids, tf, maxtf, lengths = self._renumber(remap, size)
-        if added:
-            ordered = sorted(added, key=lambda item: item[0])
-            counts = TermCounts.concat([c for _, c in ordered])
-            new_ids = np.concatenate([np.arange(f, f + c.passages, dtype=np.int32) for f, c in ordered])
-            if np.isin(new_ids, remap[remap >= 0]).any() or (new_ids.size and int(new_ids.max()) >= size):
-                raise ValueError("added passages overlap the kept ones")
-            lengths[new_ids] = counts.lengths
-            new = Postings.build(counts, size, new_ids)
-            keys, indptr, ids, tf, maxtf = _merge(keys, indptr, ids, tf, maxtf, new)
-        return Postings.of(keys, indptr, ids, tf, maxtf, lengths)
-
-    def _renumber(
-        self, remap: np.ndarray, size: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        lengths = np.zeros(size, dtype=np.int32)
-        old = np.flatnonzero(remap >= 0)
-        lengths[remap[old]] = self.lengths[old]
-        ids = remap.astype(np.int32, copy=False)[self.passage_ids()]
-        dropped = np.flatnonzero(ids < 0)
-        if dropped.size == 0:
-            return self.keys, self.indptr, ids, self.tf, self.maxtf, lengths
-        rows = np.searchsorted(self.indptr, dropped, side="right") - 1
-        counts = np.diff(self.indptr) - np.bincount(rows, minlength=self.keys.size)
-        keep = np.ones(ids.size, dtype=bool)
-        keep[dropped] = False
-        used = counts > 0
-        indptr = np.concatenate([[0], np.cumsum(counts[used])]).astype(np.int64)
-        return self.keys[used], indptr, ids[keep], self.tf[keep], self.maxtf[used], lengths
-
-    def check(self, thorough: bool = True) -> None:
-        """Raise ``ValueError`` unless the arrays fit together (for data read from
-        disk); not ``thorough``: only what costs no pass over the postings (for
-        data whose bytes are known to be what was written, by a checksum)."""
-        if self.keys.dtype != np.uint64 or self.indptr.dtype != np.int64 or self.ids.dtype != np.uint16:
-            raise ValueError("postings have the wrong types")
-        if self.tf.dtype.kind != "u" or self.maxtf.dtype != self.tf.dtype or self.lengths.dtype != np.int32:
-            raise ValueError("postings have the wrong types")
-        terms = self.keys.size
-        if self.indptr.shape != (terms + 1,) or self.maxtf.shape != self.keys.shape:
-            raise ValueError("postings have mismatched lengths")
-        if self.splits.dtype != np.int32 or self.splits.shape != (terms, _segments(self.size) - 1):
-            raise ValueError("postings have mismatched segments")
-        if self.indptr[0] != 0 or self.indptr[-1] != self.ids.size or self.tf.shape != self.ids.shape:
-            raise ValueError("postings do not add up")
-        if not terms:
-            return
-        sizes = np.diff(self.indptr)
-        if (self.keys[1:] <= self.keys[:-1]).any() or (sizes < 1).any():
-            raise ValueError("postings' terms are not sorted")
-        bounds = np.concatenate([np.zeros((terms, 1), np.int64), self.splits, sizes[:, None]], axis=1)
-        if (np.diff(bounds, axis=1) < 0).any():
-            raise ValueError("postings' segments are not in order")
-        if not thorough:
-            return
-        last = _segments(self.size) - 1
-        starts = self.indptr[:-1] + bounds[:, last]
-        tail = starts < self.indptr[1:]
-        if tail.any():  # the last segment's ids must be passages
-            edges = np.minimum(np.stack([starts, self.indptr[1:]], axis=1).ravel()[:-1], self.ids.size - 1)
-            largest = np.maximum.reduceat(self.ids, edges)[::2]
-            if (largest[tail] >= self.size - last * SEGMENT).any():
-                raise ValueError("postings refer to passages that do not exist")
-        if (np.maximum.reduceat(self.tf, self.indptr[:-1]) > self.maxtf).any():
-            raise ValueError("postings' tf bounds are wrong")
-        if self.tf.size and int(self.tf.min()) < 1:
-            raise ValueError("postings hold a zero tf")
-        if (self.lengths < 0).any():
-            raise ValueError("postings hold a negative length")
-
-
-def _merge(
-    keys: np.ndarray, indptr: np.ndarray, ids: np.ndarray, tf: np.ndarray, maxtf: np.ndarray, new: Postings
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Postings (full int32 ids) and ``new``'s (of other passages) in one."""
-    new_ids = new.passage_ids()
-    where = np.searchsorted(keys, new.keys)
-    known = where < keys.size
-    known[known] = keys[where[known]] == new.keys[known]
-    sizes = np.diff(new.indptr)
-    term = np.repeat(np.arange(new.keys.size), sizes)
-    low = indptr[where][term]
-    high = np.where(known, indptr[np.minimum(where + 1, keys.size)], indptr[where])[term]
-    while True:  # bisect each new posting's place in its term's list, all at once
-        open_ = low < high
-        if not open_.any():
-            break
-        middle = (low + high) // 2
-        below = open_ & (ids[np.minimum(middle, max(ids.size - 1, 0))] < new_ids)
-        low = np.where(below, middle + 1, low)
-        high = np.where(open_ & ~below, middle, high)
-    merged_ids = np.insert(ids, low, new_ids)
-    dtype = np.promote_types(tf.dtype, new.tf.dtype)
-    merged_tf = np.insert(tf.astype(dtype, copy=False), low, new.tf.astype(dtype, copy=False))
-    fresh = ~known
-    merged_keys = np.insert(keys, where[fresh], new.keys[fresh])
-    old_place = np.arange(keys.size) + np.searchsorted(new.keys[fresh], keys)
-    new_place = np.searchsorted(merged_keys, new.keys)
-    counts = np.zeros(merged_keys.size, dtype=np.int64)
-    counts[old_place] = np.diff(indptr)
-    counts[new_place] += sizes
-    merged_maxtf = np.zeros(merged_keys.size, dtype=dtype)
-    merged_maxtf[old_place] = maxtf
-    merged_maxtf[new_place] = np.maximum(merged_maxtf[new_place], new.maxtf)
-    merged_indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    return merged_keys, merged_indptr, merged_ids, merged_tf, merged_maxtf
 
 
 class _List:
@@ -501,7 +114,7 @@ class _List:
             return hits, place[hits]
         postings = self.index.postings
         bounds = [0, *postings.splits[self.row].tolist(), self.size]
-        cuts = np.searchsorted(passages, np.arange(len(bounds)) * SEGMENT).tolist()
+        cuts = np.searchsorted(passages, np.arange(len(bounds)) * _postings.SEGMENT).tolist()
         found_hits, found_places = [], []
         for segment in range(len(bounds) - 1):
             low, high = bounds[segment], bounds[segment + 1]
@@ -509,7 +122,7 @@ class _List:
             if low == high or first == last:
                 continue
             ids = postings.ids[self.start + low : self.start + high]
-            local = passages[first:last] - segment * SEGMENT
+            local = passages[first:last] - segment * _postings.SEGMENT
             place = np.searchsorted(ids, local)
             np.minimum(place, ids.size - 1, out=place)
             hits = np.flatnonzero(ids[place] == local)

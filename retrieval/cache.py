@@ -3,8 +3,9 @@
 Two kinds of files, under ``<cache dir>/v<format>/<key>/`` where the key is
 a hash of everything that decides passages and their terms (``cache_key``:
 the tokenizer's settings with the stopwords' and user dictionary's contents,
-the passage length limit, the code of ``retrieval/`` and the versions of
-jieba, OpenCC and Snowball), so a change of any of them starts afresh:
+the passage length limit, the code of ``retrieval/`` that makes passages and
+terms, and the versions of jieba, OpenCC and Snowball), so a change of any of
+them starts afresh:
 
 - ``documents/<hash of file name and content>.qix``: one document's passages
   and their counted terms (``Indexed``), written when it is first tokenised;
@@ -43,8 +44,9 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from retrieval.bm25 import Postings, TermCounts
+from retrieval.cuts import Cuts
 from retrieval.passage import Document, Passage
+from retrieval.postings import Postings, TermCounts
 from retrieval.tokenizer import Tokenizer
 from retrieval.workers import Indexed
 
@@ -56,6 +58,21 @@ SNAPSHOTS = 8
 UNUSED_DAYS = 30
 _CODE = Path(__file__).resolve().parent
 _PACKAGES = ("jieba", "opencc", "snowballstemmer")
+# Modules that decide nothing the cache holds (passages, their terms, postings
+# layout): changing them keeps the cache. Any other module of retrieval/,
+# new ones included, starts it afresh.
+_NOT_CACHED = frozenset(
+    {
+        "answer.py",
+        "bm25.py",
+        "datasets.py",
+        "evaluation.py",
+        "highlight.py",
+        "library.py",
+        "progress.py",
+        "relevance.py",
+    }
+)
 
 
 def default_cache_dir() -> Path:
@@ -89,7 +106,8 @@ def cache_key(tokenizer: Tokenizer, max_chars: int) -> str:
         if field.init:
             feed(f"tokenizer.{field.name}", _describe(getattr(tokenizer, field.name)))
     for module in sorted(_CODE.glob("*.py")):
-        feed(module.name, module.read_bytes())
+        if module.name not in _NOT_CACHED:
+            feed(module.name, module.read_bytes())
     for package in _PACKAGES:
         feed(package, importlib.metadata.version(package).encode())
     return digest.hexdigest()
@@ -237,6 +255,7 @@ class Snapshot:
 
     documents: tuple[Document, ...]
     fields: tuple[Postings, ...]
+    cuts: Cuts | None = None
 
 
 class IndexCache:
@@ -264,6 +283,8 @@ class IndexCache:
                 raise ValueError("it is for another file or settings")
             passages = _unpack_passages(archive, meta["strings"], [(source, int(meta["passages"]))])
             fields = tuple(_unpack_counts(archive, str(i)) for i in range(int(meta["fields"])))
+            cuts = Cuts(archive["cuts.bits"], archive["cuts.ends"])
+            cuts.check(len(passages))
         except FileNotFoundError:
             return None
         except Exception as error:  # anything at all: the file is not to be trusted
@@ -274,7 +295,7 @@ class IndexCache:
             return None
         self._touch(path)
         document = Document(source, str(meta["title"]), tuple(passages), digest)
-        return Indexed(document, fields)
+        return Indexed(document, fields, cuts)
 
     def save_document(self, indexed: Indexed) -> None:
         document = indexed.document
@@ -284,6 +305,7 @@ class IndexCache:
         arrays = _pack_passages(document.passages, strings)
         for i, counts in enumerate(indexed.fields):
             arrays.update(_pack_counts(str(i), counts))
+        arrays.update({"cuts.bits": indexed.cuts.bits, "cuts.ends": indexed.cuts.ends})
         meta = {
             "key": self.key,
             "source": document.source,
@@ -316,6 +338,9 @@ class IndexCache:
                 if postings.size != len(passages):
                     raise ValueError("its postings and passages differ in number")
                 fields.append(postings)
+            cuts = Cuts(archive["cuts.bits"], archive["cuts.ends"]) if "cuts.bits" in archive else None
+            if cuts is not None:
+                cuts.check(len(passages))
         except FileNotFoundError:
             return None
         except Exception as error:  # anything at all: the file is not to be trusted
@@ -327,10 +352,14 @@ class IndexCache:
             documents.append(Document(source, title, tuple(passages[position : position + count]), digest))
             position += count
         self._touch(path)
-        return Snapshot(tuple(documents), tuple(fields))
+        return Snapshot(tuple(documents), tuple(fields), cuts)
 
     def save_snapshot(
-        self, docs_dir: Path, documents: Sequence[Document], fields: Sequence[Postings]
+        self,
+        docs_dir: Path,
+        documents: Sequence[Document],
+        fields: Sequence[Postings],
+        cuts: Cuts | None = None,
     ) -> None:
         strings = _Strings()
         passages = [p for document in documents for p in document.passages]
@@ -339,6 +368,8 @@ class IndexCache:
         arrays = _pack_passages(passages, strings)
         for i, postings in enumerate(fields):
             arrays.update({f"{i}.{name}": getattr(postings, name) for name in _POSTINGS})
+        if cuts is not None:
+            arrays.update({"cuts.bits": cuts.bits, "cuts.ends": cuts.ends})
         meta = {
             "key": self.key,
             "docs_dir": str(docs_dir.resolve()),

@@ -14,6 +14,7 @@ import numpy as np
 from retrieval.answer import Answer, Hit
 from retrieval.bm25 import BM25Index, top
 from retrieval.config import RetrievalConfig
+from retrieval.cuts import Cuts
 from retrieval.errors import QuestionError
 from retrieval.highlight import highlight
 from retrieval.passage import Document, Passage
@@ -45,6 +46,7 @@ class Index:
     context: BM25Index
     tokenizer: Tokenizer
     config: RetrievalConfig
+    cuts: Cuts | None = None  # where jieba cut each passage: highlighting without jieba
 
     @classmethod
     def build(
@@ -68,11 +70,12 @@ class Index:
         fields: Sequence[BM25Index],
         tokenizer: Tokenizer,
         config: RetrievalConfig,
+        cuts: Cuts | None = None,
     ) -> Index:
         """An index whose fields (in ``passage_terms`` order) are built already."""
         passages = tuple(p for document in documents for p in document.passages)
         body, context = fields
-        return cls(tuple(documents), passages, body, context, tokenizer, config)
+        return cls(tuple(documents), passages, body, context, tokenizer, config, cuts)
 
     @property
     def fields(self) -> tuple[BM25Index, ...]:
@@ -96,9 +99,9 @@ class Index:
             passage = self.passages[int(passages[position])]
             if not relevance.answers(f"{context_of(passage)}\n{passage.text}", self.config.min_coverage):
                 continue
-            marked = highlight(
-                passage.text, self.tokenizer.spans(passage.text), question_terms, self.body.term_weight
-            )
+            cuts = self.cuts.of(int(passages[position])) if self.cuts is not None else None
+            spans = self.tokenizer.spans(passage.text, cuts, question_terms)
+            marked = highlight(passage.text, spans, question_terms, self.body.term_weight)
             hits.append(
                 Hit(
                     rank=len(hits) + 1,

@@ -22,12 +22,14 @@ from typing import TextIO
 
 import numpy as np
 
-from retrieval.bm25 import BM25Index, Postings, TermCounts
+from retrieval.bm25 import BM25Index
 from retrieval.cache import IndexCache, Snapshot, cache_key
 from retrieval.config import RetrievalConfig
+from retrieval.cuts import Cuts
 from retrieval.errors import DocumentsError
 from retrieval.index import Index
 from retrieval.passage import Document
+from retrieval.postings import Postings, TermCounts
 from retrieval.progress import Progress
 from retrieval.reader import Skipped, document_files
 from retrieval.reader import log as reader_log
@@ -70,12 +72,16 @@ def wait_for_saves() -> None:
 
 
 def _save_later(
-    cache: IndexCache, docs_dir: Path, documents: Sequence[Document], fields: Sequence[Postings]
+    cache: IndexCache,
+    docs_dir: Path,
+    documents: Sequence[Document],
+    fields: Sequence[Postings],
+    cuts: Cuts | None,
 ) -> None:
     def save() -> None:
         with _saving:
             try:
-                cache.save_snapshot(docs_dir, documents, fields)
+                cache.save_snapshot(docs_dir, documents, fields, cuts)
             except Exception as error:  # a cache must never take the server down
                 log.warning("could not save the index cache: %s", error)
 
@@ -103,7 +109,7 @@ def build_index(
     files, skipped, sources = _scan(folder)
     base: Snapshot | None = None
     if previous is not None:
-        base = Snapshot(previous.documents, tuple(field.postings for field in previous.fields))
+        base = Snapshot(previous.documents, tuple(field.postings for field in previous.fields), previous.cuts)
     elif cache is not None:
         base = cache.load_snapshot(folder)
     known: dict[tuple[str, str], tuple[Document, int]] = {}
@@ -142,6 +148,7 @@ def build_index(
         bar.close()
 
     documents: list[Document] = []
+    cuts: list[Cuts] | None = []
     added: list[tuple[int, Indexed]] = []
     remap = np.full(first, -1, dtype=np.int64)
     size = 0
@@ -151,9 +158,15 @@ def build_index(
             document, start = reused
             count = len(document.passages)
             remap[start : start + count] = np.arange(size, size + count)
+            if cuts is not None and base is not None and base.cuts is not None:
+                cuts.append(base.cuts.slice(start, start + count))
+            else:
+                cuts = None
         elif file.source in indexed:
             document = indexed[file.source].document
             added.append((size, indexed[file.source]))
+            if cuts is not None:
+                cuts.append(indexed[file.source].cuts)
         else:
             continue
         documents.append(document)
@@ -178,7 +191,12 @@ def build_index(
     else:
         counts = [item.fields for _, item in added]
         fields = [Postings.build(TermCounts.concat([c[i] for c in counts])) for i in range(len(counts[0]))]
-    index = Index.from_fields(documents, [BM25Index(p, config.bm25) for p in fields], tokenizer, config)
+    all_cuts = (
+        (base.cuts if base is not None else None) if unchanged else (Cuts.concat(cuts) if cuts else None)
+    )
+    index = Index.from_fields(
+        documents, [BM25Index(p, config.bm25) for p in fields], tokenizer, config, all_cuts
+    )
     if cache is not None and not unchanged:
-        _save_later(cache, folder, index.documents, fields)
+        _save_later(cache, folder, index.documents, fields, all_cuts)
     return index, skips

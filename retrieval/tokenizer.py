@@ -9,11 +9,13 @@ match unknown words and text that jieba segments differently.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
 import unicodedata
 import warnings
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -77,21 +79,30 @@ class Tokenizer:
 
     def terms(self, text: str) -> list[str]:
         """The search terms of ``text``: words, then characters and bigrams; repeats kept."""
+        return self.terms_and_cuts(text)[0]
+
+    def terms_and_cuts(self, text: str) -> tuple[list[str], list[int]]:
+        """``terms(text)``, and where jieba cut the normalised text into words
+        (0, each word's end): give them back to ``spans`` to spare jieba."""
         normalised = normalise(text)
-        terms = self._words(normalised)
+        pieces = self._jieba.lcut(normalised)
+        terms = self._kept_words(pieces)
         if self.char_ngrams:
             stop = self.stopwords
             for run in _CJK_RUN.findall(normalised):
                 terms.extend(c for c in run if c not in stop)
                 terms.extend(b for b in (run[i : i + 2] for i in range(len(run) - 1)) if b not in stop)
-        return terms
+        return terms, list(itertools.accumulate(map(len, pieces), initial=0))
 
     def words(self, text: str) -> list[str]:
         """The distinct words of ``text``, normalised, without stopwords (no n-grams)."""
         return list(dict.fromkeys(self._words(normalise(text))))
 
     def _words(self, normalised: str) -> list[str]:
-        words = (self._unglued(w.strip()) for w in self._jieba.lcut(normalised))
+        return self._kept_words(self._jieba.lcut(normalised))
+
+    def _kept_words(self, pieces: list[str]) -> list[str]:
+        words = (self._unglued(w.strip()) for w in pieces)
         return [stem(word) for word in words if self._kept(word)]
 
     def _unglued(self, word: str) -> str:
@@ -124,18 +135,29 @@ class Tokenizer:
             return _median_weight(self._jieba)
         return math.log(self._jieba.total / frequency)
 
-    def spans(self, text: str) -> list[Term]:
-        """Words and bigrams of ``text`` with the spans of ``text`` they came from."""
+    def spans(
+        self, text: str, cuts: Sequence[int] | None = None, wanted: Collection[str] | None = None
+    ) -> list[Term]:
+        """Words and bigrams of ``text`` with the spans of ``text`` they came from;
+        only those in ``wanted``, if given. ``cuts``, from ``terms_and_cuts(text)``,
+        say where the words are, so jieba need not run again."""
         normalised, origin = _normalise_with_offsets(text)
+        pieces: Iterable[tuple[str, int, int]]
+        if cuts and cuts[0] == 0 and cuts[-1] == len(normalised):
+            pieces = ((normalised[a:b], a, b) for a, b in itertools.pairwise(cuts))
+        else:
+            pieces = self._jieba.tokenize(normalised)
         found = [
             Term(stem(word), start, end)
-            for word, start, end in self._jieba.tokenize(normalised)
-            if self._kept(word.strip())
+            for word, start, end in pieces
+            if self._kept(word.strip()) and (wanted is None or stem(word) in wanted)
         ]
         if self.char_ngrams:
             for run in _CJK_RUN.finditer(normalised):
                 for i in range(run.start(), run.end() - 1):
-                    found.append(Term(normalised[i : i + 2], i, i + 2))
+                    bigram = normalised[i : i + 2]
+                    if wanted is None or bigram in wanted:
+                        found.append(Term(bigram, i, i + 2))
         return [Term(t.text, origin[t.start], origin[t.end - 1] + 1) for t in found]
 
 

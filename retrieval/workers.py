@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from retrieval.bm25 import TermCounts
+from retrieval.cuts import Cuts
 from retrieval.encoding import UndecodableFile
 from retrieval.index import passage_terms
 from retrieval.passage import Document
+from retrieval.postings import TermCounts
 from retrieval.reader import Skipped, read_document
 from retrieval.tokenizer import Tokenizer
 
@@ -39,10 +40,12 @@ _CHUNKS_PER_WORKER = 24
 
 @dataclass(frozen=True)
 class Indexed:
-    """A document and its passages' terms, counted: one ``TermCounts`` per field."""
+    """A document, its passages' terms counted (one ``TermCounts`` per field),
+    and where jieba cut their texts."""
 
     document: Document
     fields: tuple[TermCounts, ...]
+    cuts: Cuts
 
 
 @dataclass(frozen=True)
@@ -55,17 +58,23 @@ class Job:
 
 
 class _Remembering:
-    """A tokenizer that tokenises each text once: the passages of a section
-    share their title and heading."""
+    """A tokenizer that tokenises each text once (the passages of a section share
+    their title and heading), and remembers where jieba cut it."""
 
     def __init__(self, tokenizer: Tokenizer) -> None:
         self._tokenizer = tokenizer
-        self._seen: dict[str, list[str]] = {}
+        self._seen: dict[str, tuple[list[str], list[int]]] = {}
 
     def terms(self, text: str) -> list[str]:
+        return self._analyse(text)[0]
+
+    def cuts(self, text: str) -> list[int]:
+        return self._analyse(text)[1]
+
+    def _analyse(self, text: str) -> tuple[list[str], list[int]]:
         found = self._seen.get(text)
         if found is None:
-            found = self._seen[text] = self._tokenizer.terms(text)
+            found = self._seen[text] = self._tokenizer.terms_and_cuts(text)
         return found
 
     def __getattr__(self, name: str) -> Any:
@@ -74,9 +83,10 @@ class _Remembering:
 
 def count_document(document: Document, tokenizer: Tokenizer) -> Indexed:
     """Tokenise and count the terms of each of ``document``'s passages."""
-    remembering = cast(Tokenizer, _Remembering(tokenizer))
-    terms = [passage_terms(remembering, passage) for passage in document.passages]
-    return Indexed(document, tuple(TermCounts.count(field) for field in zip(*terms, strict=True)))
+    remembering = _Remembering(tokenizer)
+    terms = [passage_terms(cast(Tokenizer, remembering), passage) for passage in document.passages]
+    cuts = Cuts.pack([remembering.cuts(passage.text) for passage in document.passages])
+    return Indexed(document, tuple(TermCounts.count(field) for field in zip(*terms, strict=True)), cuts)
 
 
 def index_file(job: Job, folder: Path, max_chars: int, tokenizer: Tokenizer) -> Indexed | Skipped:

@@ -8,8 +8,9 @@ import rank_bm25
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval import bm25
-from retrieval.bm25 import BM25Index, BM25Params, Postings, TermCounts, term_keys, top
+from retrieval import bm25, postings
+from retrieval.bm25 import BM25Index, BM25Params, top
+from retrieval.postings import Postings, TermCounts, term_keys
 
 WORDS = st.sampled_from(list("abcdefghijklmnopqrstuvwxyz"))
 CORPUS = st.lists(st.lists(WORDS, min_size=1, max_size=15), min_size=4, max_size=40)
@@ -19,7 +20,7 @@ QUERY = st.lists(st.sampled_from(list("abcdefghijklmnopqrstuvwxyz0")), min_size=
 @pytest.fixture(autouse=True, params=[1 << 16, 4], ids=["one-segment", "segments-of-4"])
 def segment(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test runs with 16-bit passage ids in one segment and in many tiny ones."""
-    monkeypatch.setattr(bm25, "SEGMENT", request.param)
+    monkeypatch.setattr(postings, "SEGMENT", request.param)
 
 
 REFERENCE = {"plus": rank_bm25.BM25Plus, "l": rank_bm25.BM25L, "okapi": rank_bm25.BM25Okapi}
@@ -189,7 +190,7 @@ def test_update_equals_a_fresh_build(
     old: list[list[list[str]]], new: list[list[list[str]]], data: st.DataObject
 ) -> None:
     """Documents (lists of passages) dropped, kept and added anywhere give what a rebuild gives."""
-    postings = Postings.build(TermCounts.count([p for doc in old for p in doc]))
+    before = Postings.build(TermCounts.count([p for doc in old for p in doc]))
     keep = [data.draw(st.booleans()) for _ in old]
     slots = sorted(data.draw(st.lists(st.integers(0, len(old)), min_size=len(new), max_size=len(new))))
     result: list[list[list[str]]] = []
@@ -209,7 +210,7 @@ def test_update_equals_a_fresh_build(
                 result.append(old[position])
                 size += len(old[position])
             start += len(old[position])
-    updated = postings.update(remap, size, added)
+    updated = before.update(remap, size, added)
     updated.check()
     postings_equal(updated, Postings.build(TermCounts.count([p for doc in result for p in doc])))
 
@@ -217,22 +218,22 @@ def test_update_equals_a_fresh_build(
 def test_term_keys_are_stable_and_vectorised_like_one_by_one() -> None:
     terms = ["a", "ab", "ba", "沧州", "中院", "x" * 30, "", "é", "𠀋字", "bm25"]
     keys = term_keys(terms)
-    assert keys.tolist() == [bm25.term_key(t) for t in terms]
+    assert keys.tolist() == [postings.term_key(t) for t in terms]
     assert len(set(keys.tolist())) == len(terms)
-    assert bm25.term_key("a") == 0xAF63DC4C8601EC8C  # FNV-1a 64 of "a": the cache depends on it
-    assert term_keys(["a" * 40]).tolist() == [bm25.term_key("a" * 40)]
+    assert postings.term_key("a") == 0xAF63DC4C8601EC8C  # FNV-1a 64 of "a": the cache depends on it
+    assert term_keys(["a" * 40]).tolist() == [postings.term_key("a" * 40)]
 
 
 def test_check_rejects_inconsistent_postings() -> None:
-    postings = Postings.build(TermCounts.count([["a", "b"], ["a"]]))
-    postings.check()
+    built = Postings.build(TermCounts.count([["a", "b"], ["a"]]))
+    built.check()
     broken = Postings.of(
-        postings.keys,
-        postings.indptr,
-        postings.passage_ids() + 5,
-        postings.tf,
-        postings.maxtf,
-        postings.lengths,
+        built.keys,
+        built.indptr,
+        built.passage_ids() + 5,
+        built.tf,
+        built.maxtf,
+        built.lengths,
     )
     with pytest.raises(ValueError, match="do not exist"):
         broken.check()

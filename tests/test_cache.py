@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
 import pytest
 
 from bot.settings import load_settings
-from retrieval import bm25, workers
 from retrieval import cache as cache_module
+from retrieval import postings, workers
 from retrieval.cache import IndexCache, cache_key, default_cache_dir
 from retrieval.config import RetrievalConfig
+from retrieval.cuts import Cuts
 from retrieval.index import Index
 from retrieval.indexing import build_index, wait_for_saves
 from retrieval.library import Library, make_tokenizer
@@ -41,7 +44,7 @@ QUESTIONS = ("苹果什么时候采摘", "香蕉含有什么元素", "哪里的�
 @pytest.fixture(autouse=True, params=[1 << 16, 2], ids=["one-segment", "segments-of-2"])
 def segment(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """16-bit passage ids in one segment, and in many tiny ones (as past 65,536 passages)."""
-    monkeypatch.setattr(bm25, "SEGMENT", request.param)
+    monkeypatch.setattr(postings, "SEGMENT", request.param)
 
 
 @pytest.fixture
@@ -58,9 +61,12 @@ def tokenised(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield seen
 
 
-def answers(library: Library) -> list[list[tuple[str, int, int, float]]]:
+def answers(library: Library) -> list[list[tuple[object, ...]]]:
     return [
-        [(h.passage.source, h.passage.paragraph, h.passage.part, h.score) for h in library.ask(q, 3).hits]
+        [
+            (h.passage.source, h.passage.paragraph, h.passage.part, h.score, h.matched, h.marks, h.sentence)
+            for h in library.ask(q, 3).hits
+        ]
         for q in QUESTIONS
     ]
 
@@ -274,6 +280,7 @@ BUILD = """
 import sys
 from pathlib import Path
 from retrieval.config import RetrievalConfig
+from retrieval.cuts import Cuts
 from retrieval.indexing import wait_for_saves
 from retrieval.library import Library
 library = Library(RetrievalConfig(docs_dir=Path(sys.argv[1]), cache_dir=Path(sys.argv[2])))
@@ -389,3 +396,70 @@ def test_the_cache_folder_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert default_cache_dir() == Path.home() / ".cache" / "qabot"
     monkeypatch.setenv("INDEX_CACHE_DIR", str(tmp_path / "mine"))
     assert load_settings().retrieval().cache_dir == tmp_path / "mine"
+
+
+TEXTS = [
+    "沧州中院党组书记、院长闫杰说：我院注重发挥党建政治引领作用。",
+    "滄州中院院長是誰？政治學習作為「首要內容」。",
+    "ＢＭ２５ Ranking: running quickly, ﬁle ㎏ 2021年09月07日 第02版",
+    "Mixed 中文 and English words; 黄华麒是谁？",
+    "",
+    "   ",
+    "𠀋字和罕见字𠀋测试",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_spans_from_kept_cuts_are_those_jieba_gives(text: str) -> None:
+    tokenizer = make_tokenizer(RetrievalConfig(docs_dir=PROJECT))
+    terms, cuts = tokenizer.terms_and_cuts(text)
+    assert terms == tokenizer.terms(text)
+    assert Cuts.pack([cuts]).of(0) == cuts
+    full = tokenizer.spans(text)
+    assert tokenizer.spans(text, cuts) == full
+    wanted = set(tokenizer.terms("院长 中院 ranking 中文 罕见 滄州 ｂｍ２５ 2021"))
+    assert tokenizer.spans(text, cuts, wanted) == [t for t in full if t.text in wanted]
+    assert tokenizer.spans(text, [0, 1], wanted) == [t for t in full if t.text in wanted]  # not its cuts
+
+
+def test_cuts_slice_and_concat() -> None:
+    lists = [[0, 2, 5], [0], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [0, 3]]
+    cuts = Cuts.pack(lists)
+    cuts.check(4)
+    assert [cuts.of(i) for i in range(4)] == lists
+    joined = Cuts.concat([cuts.slice(2, 4), cuts.slice(0, 2)])
+    assert [joined.of(i) for i in range(4)] == lists[2:] + lists[:2]
+    with pytest.raises(ValueError):
+        Cuts(cuts.bits, cuts.ends + 1).check(4)
+
+
+def test_highlights_from_cuts_are_those_from_jieba(make_docs: MakeDocs, tmp_path: Path) -> None:
+    lines = (PROJECT / "benchmarks" / "seed_questions.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [*QUESTIONS, *(json.loads(line)["question"] for line in lines)]
+    for folder in (make_docs(FILES), PROJECT / "seeds"):
+        index = open_library(folder, tmp_path / "cache").index
+        assert index.cuts is not None
+        without = replace(index, cuts=None)
+        for question in questions:
+            assert index.search(question, 5) == without.search(question, 5)
+
+
+def test_the_cache_key_follows_the_code_that_makes_passages_and_terms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = tmp_path / "retrieval"
+    code.mkdir()
+    for module in (PROJECT / "retrieval").glob("*.py"):
+        (code / module.name).write_bytes(module.read_bytes())
+    monkeypatch.setattr(cache_module, "_CODE", code)
+    tokenizer = make_tokenizer(RetrievalConfig(docs_dir=PROJECT))
+    key = cache_key(tokenizer, 400)
+    with (code / "relevance.py").open("a", encoding="utf-8") as file:
+        file.write("\n# the no-answer rule changed\n")
+    assert cache_key(tokenizer, 400) == key
+    with (code / "tokenizer.py").open("a", encoding="utf-8") as file:
+        file.write("\n# tokens changed\n")
+    changed = cache_key(tokenizer, 400)
+    assert changed != key
+    (code / "newmodule.py").write_text("# new\n", encoding="utf-8")
+    assert cache_key(tokenizer, 400) not in (key, changed)
