@@ -51,9 +51,11 @@ def private_index_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
 
 @pytest.fixture(autouse=True)
 def clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Tests see no developer's ``.env`` and no settings from the environment."""
+    """Tests see no developer's ``.env``, no settings from the environment, no user cache."""
     from bot.settings import Settings
 
     monkeypatch.chdir(tmp_path)
     for name in Settings.model_fields:
         monkeypatch.delenv(name.upper(), raising=False)
+    # The index cache (and anything else cached) goes to the test's folder, not ~/.cache.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
