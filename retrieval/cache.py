@@ -52,7 +52,7 @@ from retrieval.workers import Indexed
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 SUFFIX = ".qix"
 SNAPSHOTS = 8
 UNUSED_DAYS = 30
@@ -197,14 +197,15 @@ class _Strings:
 
 
 def _pack_passages(passages: Sequence[Passage], strings: _Strings) -> dict[str, np.ndarray]:
-    texts = [p.text for p in passages]
+    """Passages as arrays: their texts as one UTF-8 blob (and where each ends, in
+    characters), their titles, headings, paragraph and part numbers."""
     info = np.array(
         [(strings(p.title), strings(p.heading), p.paragraph, p.part) for p in passages], dtype=np.int32
     ).reshape(len(passages), 4)
-    encoded = [t.encode() for t in texts]
+    # One join and one encode: no small temporaries left to fragment the heap.
     return {
-        "texts": np.frombuffer(b"".join(encoded), dtype=np.uint8),
-        "ends": np.cumsum([len(t) for t in encoded], dtype=np.int64),
+        "texts": np.frombuffer("".join(p.text for p in passages).encode(), dtype=np.uint8),
+        "ends": np.cumsum([len(p.text) for p in passages], dtype=np.int64),
         "info": info,
     }
 
@@ -213,18 +214,18 @@ def _unpack_passages(
     archive: Mapping[str, np.ndarray], strings: list[str], sources: Sequence[tuple[str, int]]
 ) -> list[Passage]:
     """The passages of documents ``(source, passage count)``, in order."""
-    blob = archive["texts"]
+    text = str(archive["texts"].data, "utf-8")  # one decode, then slices
     ends = archive["ends"]
     info = archive["info"]
     count = sum(n for _, n in sources)
     if ends.shape != (count,) or info.shape != (count, 4) or ends.dtype != np.int64:
         raise ValueError("its passages do not add up")
-    if count and (int(ends[-1]) != blob.size or (np.diff(ends) < 0).any() or int(ends[0]) < 0):
+    if count and (int(ends[-1]) != len(text) or (np.diff(ends) < 0).any() or int(ends[0]) < 0):
         raise ValueError("its passages' texts do not add up")
     if count and (int(info[:, :2].min()) < 0 or int(info[:, :2].max()) >= len(strings)):
         raise ValueError("its passages refer past its strings")
-    data = blob.data
-    texts = [str(data[a:b], "utf-8") for a, b in itertools.pairwise([0, *ends.tolist()])]
+    texts = [text[a:b] for a, b in itertools.pairwise([0, *ends.tolist()])]
+    del text
     table = np.array(strings, dtype=object)
     titles = table[info[:, 0]].tolist() if count else []
     headings = table[info[:, 1]].tolist() if count else []
@@ -451,3 +452,6 @@ class IndexCache:
         for sibling in self.folder.parent.iterdir():
             if sibling != self.folder and sibling.is_dir() and mtime(sibling / ".collected") < old:
                 shutil.rmtree(sibling, ignore_errors=True)
+        for version in self.root.glob("v*"):  # other formats' caches
+            if version != self.folder.parent and version.is_dir() and mtime(version) < old:
+                shutil.rmtree(version, ignore_errors=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 100k passages take 10 MB less
 class Passage:
     """One answerable unit: a paragraph, or a readable part of a long one.
 

@@ -183,32 +183,57 @@ class TermCounts:
 SEGMENT = 1 << 16  # passage ids are kept as 16 bits within segments of this many passages (a power of 2)
 
 
+_SMALL_BUILD = 1 << 20  # postings: below, NumPy sorts them; above, SciPy's counting sort
+
+
 def _segments(size: int) -> int:
     return max(1, -(-size // SEGMENT))
 
 
 def _encode(ids: np.ndarray, indptr: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Full passage ids (ascending within each term) as 16 bits, and where in each
-    term's list segment 1, 2, ... starts."""
+    term's list segment 1, 2, ... starts (bisected in all the lists at once)."""
     terms = indptr.size - 1
     splits = np.zeros((terms, _segments(size) - 1), dtype=np.int32)
+    starts, ends = indptr[:-1], indptr[1:]
+    last = max(ids.size - 1, 0)
     for segment in range(1, _segments(size)):
-        below = (ids < segment * SEGMENT).view(np.uint8)
-        if terms:
-            splits[:, segment - 1] = np.add.reduceat(below, indptr[:-1], dtype=np.int64)
+        low, high = starts.copy(), ends.copy()
+        while True:
+            open_ = np.flatnonzero(low < high)
+            if not open_.size:
+                break
+            middle = (low[open_] + high[open_]) // 2
+            below = ids[np.minimum(middle, last)] < segment * SEGMENT
+            low[open_[below]] = middle[below] + 1
+            high[open_[~below]] = middle[~below]
+        splits[:, segment - 1] = low - starts
     return (ids & (SEGMENT - 1)).astype(np.uint16), splits
 
 
 def _decode(low: np.ndarray, indptr: np.ndarray, splits: np.ndarray) -> np.ndarray:
-    """The full passage ids (int32) of 16-bit ids and their segment splits."""
-    ids = low.astype(np.int32)
-    if splits.shape[1] and ids.size:
-        steps = np.zeros(ids.size + 1, dtype=np.int32)
-        for column in splits.T:
-            np.add.at(steps, indptr[:-1] + column, 1)
-            np.add.at(steps, indptr[1:], -1)
-        ids += SEGMENT * np.cumsum(steps[:-1], dtype=np.int32)
-    return ids
+    """The full passage ids (int32) of 16-bit ids and their segment splits: the
+    16-bit ids are the low halves, each posting's segment the high ones."""
+    ids = np.empty(low.size, dtype="<i4")
+    halves = ids.view("<u2").reshape(low.size, 2)
+    halves[:, 0] = low
+    if not splits.shape[1] or not low.size:
+        halves[:, 1] = 0
+        return ids.astype(np.int32, copy=False)
+    starts, ends = indptr[:-1], indptr[1:]
+    steps = np.zeros(low.size + 1, dtype=np.int8)  # +1 where a term's next segment starts
+    entered = np.zeros(starts.size, dtype=np.int64)
+    for column in splits.T:
+        where = starts + column
+        inside = where < ends
+        steps[where[inside]] += 1
+        entered += inside
+    steps[ends] -= entered.astype(np.int8)  # back to segment 0 for the next term
+    if SEGMENT == 1 << 16:
+        np.cumsum(steps[:-1], dtype=np.uint16, out=halves[:, 1])
+        return ids.astype(np.int32, copy=False)
+    segment = np.cumsum(steps[:-1], dtype=np.int32)  # (tests use tiny segments)
+    return low.astype(np.int32) + segment * SEGMENT
 
 
 @dataclass(frozen=True)
@@ -264,8 +289,6 @@ class Postings:
     ) -> Postings:
         """The postings of ``counts``; its passages get the ids ``passages``
         (ascending; default 0, 1, ...) among ``size`` passages."""
-        from scipy import sparse  # a counting sort in C; only building needs it
-
         if passages is None:
             passages = np.arange(counts.passages, dtype=np.int32)
         size = counts.passages if size is None else size
@@ -277,18 +300,23 @@ class Postings:
                 np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32), empty, empty, lengths
             )
         ids = np.repeat(passages.astype(np.int32, copy=False), counts.sizes)
-        # A counting sort by term (in C), stable: ids stay ascending within a term.
-        matrix = sparse.csr_array((counts.counts, (counts.terms, ids)), shape=(counts.vocab.size, size))
-        del ids
-        indptr = matrix.indptr.astype(np.int64)
+        # Postings grouped by term, stably (ids stay ascending within a term).
+        if counts.terms.size > _SMALL_BUILD:  # a counting sort, in C
+            from scipy import sparse  # only large builds need it: 25 MB less otherwise
+
+            matrix = sparse.csr_array((counts.counts, (counts.terms, ids)), shape=(counts.vocab.size, size))
+            del ids
+            indptr = matrix.indptr.astype(np.int64)
+            ids, tf = matrix.indices.astype(np.int32, copy=False), np.asarray(matrix.data)
+        else:
+            order = np.argsort(counts.terms, kind="stable")
+            indptr = np.concatenate([[0], np.cumsum(np.bincount(counts.terms, minlength=counts.vocab.size))])
+            ids, tf = ids[order], counts.counts[order]
         used = np.flatnonzero(np.diff(indptr))
-        tf = np.asarray(matrix.data)
         maxtf = np.maximum.reduceat(tf, indptr[used])
         if used.size != counts.vocab.size:  # vocabulary no passage uses
-            indptr = np.concatenate([[0], np.cumsum(np.diff(indptr)[used])]).astype(np.int64)
-        return cls.of(
-            counts.vocab[used], indptr, matrix.indices.astype(np.int32, copy=False), tf, maxtf, lengths
-        )
+            indptr = np.concatenate([[0], np.cumsum(np.diff(indptr)[used])])
+        return cls.of(counts.vocab[used], indptr.astype(np.int64), ids, tf, maxtf, lengths)
 
     def update(self, remap: np.ndarray, size: int, added: Sequence[tuple[int, TermCounts]]) -> Postings:
         """These postings after renumbering passage ``p`` as ``remap[p]`` (-1: dropped),
@@ -316,17 +344,22 @@ class Postings:
         lengths = np.zeros(size, dtype=np.int32)
         old = np.flatnonzero(remap >= 0)
         lengths[remap[old]] = self.lengths[old]
-        ids = remap.astype(np.int32, copy=False)[self.passage_ids()]
+        ids = _renumbered(self.passage_ids(), remap)
         dropped = np.flatnonzero(ids < 0)
         if dropped.size == 0:
             return self.keys, self.indptr, ids, self.tf, self.maxtf, lengths
         rows = np.searchsorted(self.indptr, dropped, side="right") - 1
         counts = np.diff(self.indptr) - np.bincount(rows, minlength=self.keys.size)
-        keep = np.ones(ids.size, dtype=bool)
-        keep[dropped] = False
         used = counts > 0
         indptr = np.concatenate([[0], np.cumsum(counts[used])]).astype(np.int64)
-        return self.keys[used], indptr, ids[keep], self.tf[keep], self.maxtf[used], lengths
+        return (
+            self.keys[used],
+            indptr,
+            _without(ids, dropped),
+            _without(self.tf, dropped),
+            self.maxtf[used],
+            lengths,
+        )
 
     def check(self, thorough: bool = True) -> None:
         """Raise ``ValueError`` unless the arrays fit together (for data read from
@@ -369,6 +402,57 @@ class Postings:
             raise ValueError("postings hold a negative length")
 
 
+def _renumbered(ids: np.ndarray, remap: np.ndarray) -> np.ndarray:
+    """``remap[ids]`` (int32); when ``remap`` is a few runs of shifted ids (as a
+    reload of a few documents makes it), by comparisons rather than a gather."""
+    shift = np.where(remap >= 0, remap - np.arange(remap.size), np.iinfo(np.int64).min)
+    edges = np.flatnonzero(np.diff(shift)) + 1
+    if edges.size > 4:
+        return np.asarray(remap.astype(np.int32)[ids])
+    result = ids.copy()
+    starts = [0, *edges.tolist()]
+    values = shift[starts].tolist()
+    for start, value in zip(starts, values, strict=True):
+        if start == 0 and value == 0:
+            continue
+        where = ids >= start  # each run overrides the ones before it
+        if value == np.iinfo(np.int64).min:
+            result[where] = -1
+        else:
+            np.add(ids, value, out=result, where=where)
+    return result
+
+
+def _inserted(values: np.ndarray, places: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``np.insert(values, places, new)`` for ascending ``places``, by copying the
+    runs between them (cheaper than a mask over all when few go in)."""
+    if not new.size:
+        return values.copy()
+    result = np.empty(values.size + new.size, dtype=values.dtype)
+    cuts = np.flatnonzero(np.diff(places)) + 1  # new values going in at one place come together
+    starts = [0, *cuts.tolist()]
+    spots = places[starts].tolist()
+    ends = [*cuts.tolist(), new.size]
+    taken = 0
+    written = 0
+    for spot, start, end in zip(spots, starts, ends, strict=True):
+        result[written : written + spot - taken] = values[taken:spot]
+        written += spot - taken
+        result[written : written + end - start] = new[start:end]
+        written += end - start
+        taken = spot
+    result[written:] = values[taken:]
+    return result
+
+
+def _without(values: np.ndarray, dropped: np.ndarray) -> np.ndarray:
+    """``values`` without the (ascending) positions ``dropped``: the runs between
+    them copied, cheaper than a mask over all when few are dropped."""
+    starts = [0, *(dropped + 1).tolist()]
+    ends = [*dropped.tolist(), values.size]
+    return np.concatenate([values[a:b] for a, b in zip(starts, ends, strict=True) if b > a] or [values[:0]])
+
+
 def _merge(
     keys: np.ndarray, indptr: np.ndarray, ids: np.ndarray, tf: np.ndarray, maxtf: np.ndarray, new: Postings
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -389,9 +473,9 @@ def _merge(
         below = open_ & (ids[np.minimum(middle, max(ids.size - 1, 0))] < new_ids)
         low = np.where(below, middle + 1, low)
         high = np.where(open_ & ~below, middle, high)
-    merged_ids = np.insert(ids, low, new_ids)
+    merged_ids = _inserted(ids, low, new_ids)
     dtype = np.promote_types(tf.dtype, new.tf.dtype)
-    merged_tf = np.insert(tf.astype(dtype, copy=False), low, new.tf.astype(dtype, copy=False))
+    merged_tf = _inserted(tf.astype(dtype, copy=False), low, new.tf.astype(dtype, copy=False))
     fresh = ~known
     merged_keys = np.insert(keys, where[fresh], new.keys[fresh])
     old_place = np.arange(keys.size) + np.searchsorted(new.keys[fresh], keys)

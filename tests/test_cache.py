@@ -381,9 +381,12 @@ def test_old_cache_files_are_collected(make_docs: MakeDocs, tmp_path: Path) -> N
     for i, path in enumerate(snapshots):
         path.write_bytes(b"")
         os.utime(path, (time.time() - 1000 + i, time.time() - 1000 + i))
+    old_format = cache_dir / "v1"
+    (old_format / "abc").mkdir(parents=True)
+    os.utime(old_format, (month, month))
     (cache.folder / ".collected").unlink()
     cache.collect_garbage()
-    assert not stale.exists() and not leftover.exists()
+    assert not stale.exists() and not leftover.exists() and not old_format.exists()
     assert len(cache_files(cache.folder, "snapshots")) == cache_module.SNAPSHOTS
     assert cache_files(cache_dir, "documents")
 

@@ -1,0 +1,60 @@
+"""Scale: past 65,536 passages (16-bit ids in two segments), and the benchmark's corpora."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval.bm25 import BM25Index, top
+from retrieval.postings import SEGMENT, Postings, TermCounts
+from tests.conftest import PROJECT
+
+sys.path.insert(0, str(PROJECT / "benchmarks"))
+from corpus import load_seed, write_corpus
+
+DATASET = PROJECT.parent / "shared" / "benchmarks" / "cmrc2018_trial.json"
+
+
+def test_more_passages_than_one_segment_of_ids() -> None:
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(300)]
+    weights = 1 / np.arange(1, 301)
+    weights /= weights.sum()
+    size = SEGMENT + 4000
+    corpus = [rng.choice(words, size=int(rng.integers(1, 6)), p=weights).tolist() for _ in range(size)]
+    corpus[SEGMENT + 17] = ["needle", "w0"]
+    corpus[12] = ["needle"]
+    index = BM25Index(corpus)
+    assert index.postings.splits.shape[1] == 1
+    assert index.postings.row_ids(index.rows(["needle"])[0]).tolist() == [12, SEGMENT + 17]
+    for query in (["needle", "w0"], ["w1", "w7", "w200"], ["w0", "w2", "w3", "w299"]):
+        found = index.score(query)
+        order = np.lexsort((found.passages, -found.scores))[:5]
+        got, scores = top([(index, 1.0)], query, 5)
+        assert np.allclose(scores, found.scores[order])
+        assert set(got.tolist()) <= set(found.passages.tolist())
+        dropped = np.full(size, -1)
+        keep = np.arange(0, size, 2)
+        dropped[keep] = np.arange(keep.size)
+        halved = index.postings.update(dropped, keep.size, [])
+        halved.check()
+        expected = Postings.build(TermCounts.count([corpus[i] for i in keep]))
+        assert halved.passage_ids().tolist() == expected.passage_ids().tolist()
+
+
+@pytest.mark.skipif(not DATASET.exists(), reason="the CMRC 2018 trial set is not here")
+def test_benchmark_corpora_are_deterministic_paragraphs(tmp_path: Path) -> None:
+    seed = load_seed(DATASET)
+    assert write_corpus(seed, 250, tmp_path / "a") == write_corpus(seed, 250, tmp_path / "b") == 3
+    files = sorted((tmp_path / "a").rglob("*.txt"))
+    assert [f.read_bytes() for f in files] == [
+        f.read_bytes() for f in sorted((tmp_path / "b").rglob("*.txt"))
+    ]
+    from retrieval.reader import read_folder
+
+    reading = read_folder(tmp_path / "a", 400)
+    lengths = [len(p.text) for d in reading.documents for p in d.passages]
+    assert len(lengths) == 250 and min(lengths) >= 80 and max(lengths) <= 400
