@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from retrieval.answer import Answer, Hit
 from retrieval.bm25 import BM25Index, top
 from retrieval.config import RetrievalConfig
@@ -91,21 +89,20 @@ class Index:
         terms = self.tokenizer.terms(question)
         fields = ((self.body, 1.0), (self.context, CONTEXT_WEIGHT))
         passages, scores = top(fields, terms, top_k + EXTRA_CANDIDATES)
-        order = range(passages.size)
         relevance = Relevance(self.tokenizer, question)
         question_terms = set(terms)
         hits: list[Hit] = []
-        for position in order:
-            passage = self.passages[int(passages[position])]
+        for number, score in zip(passages.tolist(), scores.tolist(), strict=True):
+            passage = self.passages[number]
             if not relevance.answers(f"{context_of(passage)}\n{passage.text}", self.config.min_coverage):
                 continue
-            cuts = self.cuts.of(int(passages[position])) if self.cuts is not None else None
+            cuts = self.cuts.of(number) if self.cuts is not None else None
             spans = self.tokenizer.spans(passage.text, cuts, question_terms)
             marked = highlight(passage.text, spans, question_terms, self.body.term_weight)
             hits.append(
                 Hit(
                     rank=len(hits) + 1,
-                    score=round(float(scores[position]), 4),
+                    score=round(score, 4),
                     passage=passage,
                     matched=marked.matched,
                     marks=marked.marks,
@@ -115,11 +112,3 @@ class Index:
             if len(hits) == top_k:
                 break
         return Answer(question=question, hits=tuple(hits))
-
-    def _scores(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Passages sharing a term with the question, and their combined scores."""
-        body, context = self.body.score(terms), self.context.score(terms)
-        candidates = np.concatenate([body.passages, context.passages])
-        weighted = np.concatenate([body.scores, CONTEXT_WEIGHT * context.scores])
-        passages, inverse = np.unique(candidates, return_inverse=True)
-        return passages, np.bincount(inverse, weighted, minlength=passages.size)
