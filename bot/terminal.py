@@ -19,7 +19,7 @@ def render_answer(answer: Answer, color: bool) -> str:
     blocks = []
     for hit in answer.hits:
         passage = hit.passage
-        where = f"《{passage.title}》" + (f" › {passage.heading}" if passage.heading else "")
+        where = passage.heading_path
         quote = _emphasise(hit) if color else passage.text
         quoted = "\n".join("  " + line for line in quote.splitlines())
         source = f"  — {passage.location} · score {hit.score:.2f}"

@@ -20,6 +20,12 @@ class Passage:
     part: int = 0
 
     @property
+    def heading_path(self) -> str:
+        """``《title》 › heading``, or just ``《title》`` for a document's lead."""
+        where = f"《{self.title}》"
+        return f"{where} › {self.heading}" if self.heading else where
+
+    @property
     def location(self) -> str:
         """``source`` with the paragraph (and part) number, for people."""
         where = f"{self.source} ¶{self.paragraph}"

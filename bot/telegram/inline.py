@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes, InlineQueryHandler
 
 from bot.telegram.guard import too_long
 from bot.telegram.handlers import Handler, phrases_of
-from bot.telegram.render import heading_path, inline_message, snippet
+from bot.telegram.render import inline_message, snippet
 from bot.telegram.service import Service
 
 CACHE_SECONDS = 10
@@ -39,7 +39,7 @@ class Inline:
         results = [
             InlineQueryResultArticle(
                 id=f"{hit.rank}",
-                title=heading_path(hit.passage),
+                title=hit.passage.heading_path,
                 description=snippet(hit.passage.text),
                 input_message_content=InputTextMessageContent(
                     inline_message(hit, phrases), parse_mode=ParseMode.HTML

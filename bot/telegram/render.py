@@ -18,7 +18,6 @@ from itertools import pairwise
 
 from bot.telegram.phrases import Phrases, say
 from retrieval.answer import Hit
-from retrieval.passage import Passage
 from retrieval.splitter import sentences
 
 MESSAGE_LIMIT = 4096
@@ -38,12 +37,6 @@ def utf16_len(text: str) -> int:
 def visible_length(markup: str) -> int:
     """Length of ``markup`` as Telegram counts it: text without tags, in UTF-16 units."""
     return utf16_len(html.unescape(_TAG.sub("", markup)))
-
-
-def heading_path(passage: Passage) -> str:
-    """``《title》 › heading``, or just ``《title》`` for a document's lead."""
-    where = f"《{passage.title}》"
-    return f"{where} › {passage.heading}" if passage.heading else where
 
 
 def mark_up(
@@ -94,7 +87,7 @@ def blockquote(inner: str) -> str:
 
 def hit_header(hit: Hit, continued: str = "", numbered: bool = True) -> str:
     number = f"{hit.rank}. " if numbered else ""
-    return f"<b>{number}{escape(heading_path(hit.passage))}{escape(continued)}</b>"
+    return f"<b>{number}{escape(hit.passage.heading_path)}{escape(continued)}</b>"
 
 
 def hit_footer(hit: Hit) -> str:

@@ -10,7 +10,6 @@ from bot.telegram.render import (
     MESSAGE_LIMIT,
     cut,
     escape,
-    heading_path,
     inline_message,
     mark_up,
     pack,
@@ -58,8 +57,8 @@ def test_escapes_document_text_and_headings() -> None:
 
 
 def test_heading_path() -> None:
-    assert heading_path(make_hit("x").passage) == "《Guide》 › Install › Linux"
-    assert heading_path(make_hit("x", heading="").passage) == "《Guide》"
+    assert make_hit("x").passage.heading_path == "《Guide》 › Install › Linux"
+    assert make_hit("x", heading="").passage.heading_path == "《Guide》"
 
 
 def test_best_sentence_underlined_and_terms_bold_nested_inside() -> None:
