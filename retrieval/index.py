@@ -86,10 +86,10 @@ class Index:
             raise QuestionError("the question is empty")
         if top_k < 1:
             raise QuestionError(f"top-k must be at least 1, not {top_k}")
-        terms = self.tokenizer.terms(question)
+        terms, words = self.tokenizer.terms_and_words(question)
         fields = ((self.body, 1.0), (self.context, CONTEXT_WEIGHT))
         passages, scores = top(fields, terms, top_k + EXTRA_CANDIDATES)
-        relevance = Relevance(self.tokenizer, question)
+        relevance = Relevance(self.tokenizer, words)
         question_terms = set(terms)
         hits: list[Hit] = []
         for number, score in zip(passages.tolist(), scores.tolist(), strict=True):

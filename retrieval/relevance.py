@@ -34,8 +34,8 @@ def _found(word: str, text: str) -> float:
 
 
 class Relevance:
-    def __init__(self, tokenizer: Tokenizer, question: str) -> None:
-        words = tokenizer.words(question)
+    def __init__(self, tokenizer: Tokenizer, words: list[str]) -> None:
+        """``words``: the question's distinct words, as ``Tokenizer.words`` gives them."""
         self._weights = {word: tokenizer.word_weight(word) for word in words}
         self._total = sum(self._weights.values())
 

@@ -84,22 +84,30 @@ class Tokenizer:
     def terms_and_cuts(self, text: str) -> tuple[list[str], list[int]]:
         """``terms(text)``, and where jieba cut the normalised text into words
         (0, each word's end): give them back to ``spans`` to spare jieba."""
+        terms, _, pieces = self._analyse(text)
+        return terms, list(itertools.accumulate(map(len, pieces), initial=0))
+
+    def terms_and_words(self, text: str) -> tuple[list[str], list[str]]:
+        """``terms(text)`` and ``words(text)`` from one pass of jieba."""
+        terms, words, _ = self._analyse(text)
+        return terms, list(dict.fromkeys(words))
+
+    def _analyse(self, text: str) -> tuple[list[str], list[str], list[str]]:
+        """Terms (words, then n-grams), the words alone, and jieba's pieces."""
         normalised = normalise(text)
         pieces = self._jieba.lcut(normalised)
-        terms = self._kept_words(pieces)
+        words = self._kept_words(pieces)
+        terms = list(words)
         if self.char_ngrams:
             stop = self.stopwords
             for run in _CJK_RUN.findall(normalised):
                 terms.extend(c for c in run if c not in stop)
                 terms.extend(b for b in (run[i : i + 2] for i in range(len(run) - 1)) if b not in stop)
-        return terms, list(itertools.accumulate(map(len, pieces), initial=0))
+        return terms, words, pieces
 
     def words(self, text: str) -> list[str]:
         """The distinct words of ``text``, normalised, without stopwords (no n-grams)."""
-        return list(dict.fromkeys(self._words(normalise(text))))
-
-    def _words(self, normalised: str) -> list[str]:
-        return self._kept_words(self._jieba.lcut(normalised))
+        return self.terms_and_words(text)[1]
 
     def _kept_words(self, pieces: list[str]) -> list[str]:
         words = (self._unglued(w.strip()) for w in pieces)

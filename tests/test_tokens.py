@@ -17,6 +17,13 @@ def tokenizer(**options: object) -> Tokenizer:
     return Tokenizer(stopwords=STOPWORDS, **options)  # type: ignore[arg-type]
 
 
+def test_terms_and_words_come_from_one_pass() -> None:
+    tokens = tokenizer()
+    question = "滄州中院院長是誰？院长"
+    assert tokens.terms_and_words(question) == (tokens.terms(question), tokens.words(question))
+    assert tokens.words(question) == ["沧州", "中院", "院长"]
+
+
 def test_question_words_punctuation_and_stopwords_are_dropped() -> None:
     words = tokenizer().words("请问沧州中院的院长是谁？哪张专辑有几个版本？What is BM25?")
     assert words == ["沧州", "中院", "院长", "专辑", "版本", "bm25"]
@@ -62,7 +69,7 @@ def test_spans_point_at_the_original_text() -> None:
 
 def test_relevance_weighs_rare_words_and_credits_glued_names() -> None:
     tokens = tokenizer()
-    relevance = Relevance(tokens, "黄华麒是哪个大学毕业的？")
+    relevance = Relevance(tokens, tokens.words("黄华麒是哪个大学毕业的？"))
     assert relevance.share("黄华麒毕业于北京大学。") > 0.5
     assert relevance.share("今天天气很好。") == 0.0
-    assert not Relevance(tokens, "什么？").answers("任何文字", 0.0)
+    assert not Relevance(tokens, tokens.words("什么？")).answers("任何文字", 0.0)
