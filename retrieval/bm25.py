@@ -59,12 +59,10 @@ class BM25Params:
 
 @dataclass(frozen=True)
 class Scores:
-    """Passages that share a term with the question, their scores and the
-    share of the question's term weight each one matches (0..1)."""
+    """Passages that share a term with the question, and their scores."""
 
     passages: np.ndarray
     scores: np.ndarray
-    coverage: np.ndarray
 
 
 class _List:
@@ -233,18 +231,11 @@ class BM25Index:
 
     def score(self, terms: Sequence[str]) -> Scores:
         """Scores of the passages sharing a term with ``terms`` (repeats count again)."""
-        empty = np.zeros(0)
-        distinct = list(dict.fromkeys(terms))
-        total = sum(self.term_weight(t) for t in distinct)
         found = self.lists(terms)
-        if not found or total <= 0:
-            return Scores(empty.astype(np.int64), empty, empty)
+        if not found:
+            return Scores(np.zeros(0, dtype=np.int64), np.zeros(0))
         passages, scores = _accumulate(found, self.size)
-        rows = [r for r in self.rows(distinct) if r >= 0]
-        share = np.zeros(self.size)
-        for row in rows:
-            share[self.postings.row_ids(row)] += math.log((self.size + 1) / (self._df(row) + 0.5))
-        return Scores(passages.astype(np.int64), scores, share[passages] / total)
+        return Scores(passages.astype(np.int64), scores)
 
 
 def _weights(lists: Sequence[_List]) -> tuple[np.ndarray, np.ndarray]:

@@ -61,14 +61,6 @@ def test_passages_without_a_question_term_are_never_candidates() -> None:
     assert index.score([]).passages.size == 0
 
 
-def test_coverage_is_the_share_of_question_weight_matched() -> None:
-    index = BM25Index([["a", "b"], ["a"], ["c"]], BM25Params())
-    found = index.score(["a", "b"])
-    coverage = dict(zip(found.passages.tolist(), found.coverage.tolist(), strict=True))
-    assert coverage[0] == 1.0
-    assert 0 < coverage[1] < 0.5
-
-
 # --- Postings, exact top-n with pruning, incremental updates ---------------------------------
 
 SKEWED = st.sampled_from(list("aaaaaaaaaaaabbbbbbbbcccccddddeeefghijklmnopq"))
