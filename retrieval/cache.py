@@ -69,8 +69,10 @@ _NOT_CACHED = frozenset(
         "evaluation.py",
         "highlight.py",
         "library.py",
+        "maxscore.py",
         "progress.py",
         "relevance.py",
+        "spans.py",
     }
 )
 

@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.answer import Answer, Hit
-from retrieval.bm25 import BM25Index, top
+from retrieval.bm25 import BM25Index
 from retrieval.config import RetrievalConfig
 from retrieval.cuts import Cuts
 from retrieval.errors import QuestionError
 from retrieval.highlight import highlight
+from retrieval.maxscore import top
 from retrieval.passage import Document, Passage
 from retrieval.relevance import Relevance
 from retrieval.tokenizer import Tokenizer

@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 import warnings
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +24,7 @@ import numpy as np
 
 from retrieval.errors import DocumentsError
 from retrieval.script import to_simplified
+from retrieval.spans import Term, bigrams, words_at_cuts
 from retrieval.stemming import stem
 
 with warnings.catch_warnings():
@@ -55,15 +56,6 @@ def load_stopwords(path: Path) -> frozenset[str]:
 
 def normalise(text: str) -> str:
     return to_simplified(unicodedata.normalize("NFKC", text).lower())
-
-
-@dataclass(frozen=True)
-class Term:
-    """A term and the span of the original text it came from."""
-
-    text: str
-    start: int
-    end: int
 
 
 @dataclass
@@ -125,6 +117,10 @@ class Tokenizer:
             core = core[:-1]
         return core
 
+    def _term_of(self, word: str) -> str | None:
+        """The term a word of jieba's stands for, or None if it is none."""
+        return stem(word) if self._kept(word.strip()) else None
+
     def _kept(self, word: str) -> bool:
         return (
             bool(word)
@@ -150,23 +146,21 @@ class Tokenizer:
         only those in ``wanted``, if given. ``cuts``, from ``terms_and_cuts(text)``,
         say where the words are, so jieba need not run again."""
         normalised, origin = _normalise_with_offsets(text)
-        pieces: Iterable[tuple[str, int, int]]
-        if cuts and cuts[0] == 0 and cuts[-1] == len(normalised):
-            pieces = ((normalised[a:b], a, b) for a, b in itertools.pairwise(cuts))
+        found: list[Term] = []
+        if cuts and cuts[0] == 0 and cuts[-1] == len(normalised) and wanted is not None:
+            found.extend(sorted(words_at_cuts(normalised, cuts, wanted, self._term_of), key=_start))
         else:
-            pieces = self._jieba.tokenize(normalised)
-        found = [
-            Term(stem(word), start, end)
-            for word, start, end in pieces
-            if self._kept(word.strip()) and (wanted is None or stem(word) in wanted)
-        ]
+            for word, start, end in self._jieba.tokenize(normalised):
+                term = self._term_of(word)
+                if term is not None and (wanted is None or term in wanted):
+                    found.append(Term(term, start, end))
         if self.char_ngrams:
-            for run in _CJK_RUN.finditer(normalised):
-                for i in range(run.start(), run.end() - 1):
-                    bigram = normalised[i : i + 2]
-                    if wanted is None or bigram in wanted:
-                        found.append(Term(bigram, i, i + 2))
+            found.extend(sorted(bigrams(normalised, wanted), key=_start))
         return [Term(t.text, origin[t.start], origin[t.end - 1] + 1) for t in found]
+
+
+def _start(term: Term) -> int:
+    return term.start
 
 
 @lru_cache(maxsize=4)

@@ -8,8 +8,9 @@ import rank_bm25
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval import bm25, postings
-from retrieval.bm25 import BM25Index, BM25Params, top
+from retrieval import bm25, maxscore, postings
+from retrieval.bm25 import BM25Index, BM25Params
+from retrieval.maxscore import top
 from retrieval.postings import Postings, TermCounts, term_keys
 
 WORDS = st.sampled_from(list("abcdefghijklmnopqrstuvwxyz"))
@@ -95,8 +96,8 @@ def assert_exact_top(got: tuple[np.ndarray, np.ndarray], scores: np.ndarray, n: 
 
 @pytest.fixture
 def always_prune(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bm25, "DIRECT_POSTINGS", 0)
-    monkeypatch.setattr(bm25, "PROBE_POSTINGS", 1)
+    monkeypatch.setattr(maxscore, "DIRECT_POSTINGS", 0)
+    monkeypatch.setattr(maxscore, "PROBE_POSTINGS", 1)
 
 
 @settings(max_examples=200, deadline=None)
@@ -121,8 +122,8 @@ def test_top_is_the_exact_best_n_over_weighted_fields(
     fields = [(BM25Index(corpus, params), 1.0), (BM25Index(context, params), 0.75)]
     with pytest.MonkeyPatch.context() as patch:
         if prune:
-            patch.setattr(bm25, "DIRECT_POSTINGS", 0)
-            patch.setattr(bm25, "PROBE_POSTINGS", 1)
+            patch.setattr(maxscore, "DIRECT_POSTINGS", 0)
+            patch.setattr(maxscore, "PROBE_POSTINGS", 1)
         got = top(fields, query, n)
     assert_exact_top(got, brute_scores(fields, query), n)
 
@@ -145,17 +146,17 @@ def test_pruned_top_on_a_larger_skewed_corpus() -> None:
     corpus = [list(rng.choice(words, size=rng.integers(5, 60), p=weights)) for _ in range(3000)]
     fields = [(BM25Index(corpus), 1.0)]
     probes = 0
-    weights_of = bm25._List.weights
+    weights_of = bm25.TermList.weights
 
     def counting(
-        item: bm25._List, positions: slice | np.ndarray = slice(None), ids: np.ndarray | None = None
+        item: bm25.TermList, positions: slice | np.ndarray = slice(None), ids: np.ndarray | None = None
     ) -> np.ndarray:
         nonlocal probes
         probes += not isinstance(positions, slice)
         return weights_of(item, positions, ids)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(bm25._List, "weights", counting)
+        patch.setattr(bm25.TermList, "weights", counting)
         for _ in range(60):
             query = [*rng.choice(words, size=rng.integers(1, 12), p=weights).tolist(), str(rng.choice(words))]
             for n in (1, 3, 8):

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.bm25 import BM25Index, top
+from retrieval.bm25 import BM25Index
+from retrieval.maxscore import top
 from retrieval.postings import SEGMENT, Postings, TermCounts
 from tests.conftest import PROJECT
 
