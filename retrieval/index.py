@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.answer import Answer, Hit
 from retrieval.bm25 import BM25Index
@@ -18,7 +19,7 @@ from retrieval.highlight import highlight
 from retrieval.maxscore import top
 from retrieval.passage import Document, Passage
 from retrieval.relevance import Relevance
-from retrieval.tokenizer import Tokenizer
+from retrieval.tokenizer import Tokenizer, normalise, normalise_with_offsets
 
 CONTEXT_WEIGHT = 0.75
 # How many of the best-scored passages are checked by the "no answer" rule
@@ -30,6 +31,12 @@ PassageTerms = tuple[Sequence[str], Sequence[str]]
 
 def context_of(passage: Passage) -> str:
     return f"{passage.title}\n{passage.heading}"
+
+
+@lru_cache(maxsize=4096)
+def _normalised(context: str) -> str:
+    """A title and heading, normalised: passages of a section share them."""
+    return normalise(context)
 
 
 def passage_terms(tokenizer: Tokenizer, passage: Passage) -> PassageTerms:
@@ -91,15 +98,17 @@ class Index:
         fields = ((self.body, 1.0), (self.context, CONTEXT_WEIGHT))
         passages, scores = top(fields, terms, top_k + EXTRA_CANDIDATES)
         relevance = Relevance(self.tokenizer, words)
-        question_terms = set(terms)
+        weights = {term: self.body.term_weight(term) for term in terms}
         hits: list[Hit] = []
         for number, score in zip(passages.tolist(), scores.tolist(), strict=True):
             passage = self.passages[number]
-            if not relevance.answers(f"{context_of(passage)}\n{passage.text}", self.config.min_coverage):
+            body = normalise_with_offsets(passage.text)
+            context = _normalised(context_of(passage))
+            if not relevance.answers(f"{context}\n{body[0]}", self.config.min_coverage, normalised=True):
                 continue
             cuts = self.cuts.of(number) if self.cuts is not None else None
-            spans = self.tokenizer.spans(passage.text, cuts, question_terms)
-            marked = highlight(passage.text, spans, question_terms, self.body.term_weight)
+            spans = self.tokenizer.spans(passage.text, cuts, weights, known=body)
+            marked = highlight(passage.text, spans, weights, weights.__getitem__)
             hits.append(
                 Hit(
                     rank=len(hits) + 1,

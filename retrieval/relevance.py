@@ -39,12 +39,13 @@ class Relevance:
         self._weights = {word: tokenizer.word_weight(word) for word in words}
         self._total = sum(self._weights.values())
 
-    def share(self, text: str) -> float:
-        """The share (0..1) of the question's word weight that ``text`` contains."""
+    def share(self, text: str, normalised: bool = False) -> float:
+        """The share (0..1) of the question's word weight that ``text`` contains
+        (``normalised``: ``text`` is normalised already)."""
         if self._total <= 0:
             return 0.0
-        normalised = normalise(text)
-        return sum(w * _found(word, normalised) for word, w in self._weights.items()) / self._total
+        text = text if normalised else normalise(text)
+        return sum(w * _found(word, text) for word, w in self._weights.items()) / self._total
 
-    def answers(self, text: str, minimum: float) -> bool:
-        return self._total > 0 and self.share(text) >= minimum
+    def answers(self, text: str, minimum: float, normalised: bool = False) -> bool:
+        return self._total > 0 and self.share(text, normalised) >= minimum

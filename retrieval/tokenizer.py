@@ -140,12 +140,17 @@ class Tokenizer:
         return math.log(self._jieba.total / frequency)
 
     def spans(
-        self, text: str, cuts: Sequence[int] | None = None, wanted: Collection[str] | None = None
+        self,
+        text: str,
+        cuts: Sequence[int] | None = None,
+        wanted: Collection[str] | None = None,
+        known: tuple[str, list[int]] | None = None,
     ) -> list[Term]:
         """Words and bigrams of ``text`` with the spans of ``text`` they came from;
         only those in ``wanted``, if given. ``cuts``, from ``terms_and_cuts(text)``,
-        say where the words are, so jieba need not run again."""
-        normalised, origin = _normalise_with_offsets(text)
+        say where the words are, so jieba need not run again; ``known`` is
+        ``normalise_with_offsets(text)``, if known already."""
+        normalised, origin = known or normalise_with_offsets(text)
         found: list[Term] = []
         if cuts and cuts[0] == 0 and cuts[-1] == len(normalised) and wanted is not None:
             found.extend(sorted(words_at_cuts(normalised, cuts, wanted, self._term_of), key=_start))
@@ -184,7 +189,7 @@ def _median_weight(segmenter: jieba.Tokenizer) -> float:
     return math.log(segmenter.total / float(np.median(frequencies[frequencies > 0])))
 
 
-def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     """The normalised text and, for each of its characters, where it came from."""
     normalised = normalise(text)
     if len(normalised) == len(text):
