@@ -52,6 +52,10 @@ class Scores:
     scores: np.ndarray
 
 
+# A term's row, the start and end of its postings, its idf and its largest tf weight.
+_Described = tuple[int, int, int, float, float]
+
+
 class TermList:
     """One field's postings of one question term, and what they weigh."""
 
@@ -149,7 +153,7 @@ class BM25Index:
             # the passages gets 0: both would hide matching passages.
             self._okapi_floor = p.epsilon * mean if mean > 0 else p.epsilon
         self._rows: dict[str, int] = {}
-        self._peaks: dict[int, float] = {}
+        self._memo: dict[str, _Described | None] = {}
 
     @property
     def terms(self) -> int:
@@ -199,38 +203,39 @@ class BM25Index:
             return tf * (ctd + delta) / (k1 + ctd + delta)
         return tf / (tf + k1 * norm)
 
-    def _peak(self, row: int, start: int, end: int) -> float:
-        """The largest ``tf_weight`` in a term's list (remembered): a tighter
-        bound than ``_bound`` for the long lists whose bounds decide the pruning."""
-        peak = self._peaks.get(row)
-        if peak is None:
-            if len(self._peaks) >= _MEMO_SIZE:
-                self._peaks.clear()
-            ids = self.postings.row_ids(row)
-            peak = self._peaks[row] = float(self.tf_weight(ids, self.postings.tf[start:end]).max())
-        return peak
+    def _described(self, terms: list[str]) -> list[_Described | None]:
+        """Each term's row, postings range, idf and largest ``tf_weight`` (None when
+        no passage holds it), remembered: the exact largest weight of a long list
+        is a tighter bound than ``_bound`` where bounds decide the pruning."""
+        memo = self._memo
+        missing = [t for t in terms if t not in memo]
+        if missing:
+            if len(memo) + len(missing) > _MEMO_SIZE:
+                memo.clear()
+            postings = self.postings
+            for term, row in zip(missing, self.rows(missing), strict=True):
+                if row < 0:
+                    memo[term] = None
+                    continue
+                start, end = int(postings.indptr[row]), int(postings.indptr[row + 1])
+                if end - start >= PEAK_POSTINGS:
+                    peak = float(self.tf_weight(postings.row_ids(row), postings.tf[start:end]).max())
+                else:
+                    peak = self._bound(int(postings.maxtf[row]))
+                memo[term] = (row, start, end, self.idf(end - start), peak)
+        return [memo[t] for t in terms]
 
     def lists(self, terms: Sequence[str], weight: float = 1.0) -> list[TermList]:
         """The postings of each distinct term (repeats weigh again), with their weights."""
         repeats = Counter(terms)
-        held = [
-            (row, n) for row, n in zip(self.rows(list(repeats)), repeats.values(), strict=True) if row >= 0
-        ]
-        if not held:
-            return []
-        rows, counts = [row for row, _ in held], [n for _, n in held]
-        postings = self.postings
-        starts = postings.indptr[rows].tolist()
-        ends = postings.indptr[np.add(rows, 1)].tolist()
-        maxtf = postings.maxtf[rows].tolist()
         weight *= self.params.k1 + 1
         found = []
-        for row, start, end, count, most in zip(rows, starts, ends, counts, maxtf, strict=True):
-            factor = weight * count * self.idf(end - start)
-            if factor > 0:
-                peak = self._peak(row, start, end) if end - start >= PEAK_POSTINGS else self._bound(most)
-                bound = factor * peak * (1 + MARGIN)
-                found.append(TermList(self, row, start, end, factor, bound))
+        for count, described in zip(repeats.values(), self._described(list(repeats)), strict=True):
+            if described is not None:
+                row, start, end, idf, peak = described
+                factor = weight * count * idf
+                if factor > 0:
+                    found.append(TermList(self, row, start, end, factor, factor * peak * (1 + MARGIN)))
         return found
 
     def term_weight(self, term: str) -> float:
