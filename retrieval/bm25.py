@@ -27,8 +27,8 @@ from retrieval import postings as _postings
 from retrieval.postings import Postings, TermCounts, term_keys
 
 _MEMO_SIZE = 1 << 14
-MARGIN = 1e-9
-PEAK_POSTINGS = 512  # lists this long get their exact largest weight as bound  # relative slack on score bounds, far above float64 rounding
+MARGIN = 1e-9  # relative slack on score bounds, far above float64 rounding
+PEAK_POSTINGS = 4096  # lists this long get their exact largest weight as bound
 
 
 @dataclass(frozen=True)
