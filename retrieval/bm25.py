@@ -20,15 +20,17 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from retrieval import postings as _postings
-from retrieval.postings import Postings, TermCounts, term_keys
+from retrieval.postings import Postings, TermCounts, term_key, term_keys
 
 _MEMO_SIZE = 1 << 14
+_FEW = 64  # fewer terms than this are hashed one by one (remembered), more in a vectorised pass
+_key = lru_cache(maxsize=_MEMO_SIZE)(term_key)
 MARGIN = 1e-9  # relative slack on score bounds, far above float64 rounding
-PEAK_POSTINGS = 4096  # lists this long get their exact largest weight as bound
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class Scores:
     scores: np.ndarray
 
 
-# A term's row, the start and end of its postings, its idf and its largest tf weight.
+# A term's row, the start and end of its postings, its idf and a bound on its tf weights.
 _Described = tuple[int, int, int, float, float]
 
 
@@ -167,7 +169,10 @@ class BM25Index:
             if len(memo) + len(missing) > _MEMO_SIZE:
                 memo.clear()
             keys = self.postings.keys
-            wanted = term_keys(missing)
+            if len(missing) > _FEW:
+                wanted = term_keys(missing)
+            else:
+                wanted = np.fromiter(map(_key, missing), dtype=np.uint64, count=len(missing))
             found = np.searchsorted(keys, wanted)
             inside = found < keys.size
             hit = np.zeros(len(missing), dtype=bool)
@@ -204,25 +209,23 @@ class BM25Index:
         return tf / (tf + k1 * norm)
 
     def _described(self, terms: list[str]) -> list[_Described | None]:
-        """Each term's row, postings range, idf and largest ``tf_weight`` (None when
-        no passage holds it), remembered: the exact largest weight of a long list
-        is a tighter bound than ``_bound`` where bounds decide the pruning."""
+        """Each term's row, postings range, idf and bound on its ``tf_weight``
+        (None when no passage holds it), remembered."""
         memo = self._memo
         missing = [t for t in terms if t not in memo]
         if missing:
             if len(memo) + len(missing) > _MEMO_SIZE:
                 memo.clear()
             postings = self.postings
-            for term, row in zip(missing, self.rows(missing), strict=True):
-                if row < 0:
-                    memo[term] = None
-                    continue
-                start, end = int(postings.indptr[row]), int(postings.indptr[row + 1])
-                if end - start >= PEAK_POSTINGS:
-                    peak = float(self.tf_weight(postings.row_ids(row), postings.tf[start:end]).max())
-                else:
-                    peak = self._bound(int(postings.maxtf[row]))
-                memo[term] = (row, start, end, self.idf(end - start), peak)
+            rows = np.asarray(self.rows(missing), dtype=np.intp)
+            memo.update(dict.fromkeys(missing))
+            held = np.flatnonzero(rows >= 0)
+            found = rows[held]
+            starts = postings.indptr[found].tolist()
+            ends = postings.indptr[found + 1].tolist()
+            maxtf = postings.maxtf[found].tolist()
+            for i, row, start, end, most in zip(held.tolist(), found.tolist(), starts, ends, maxtf, strict=True):
+                memo[missing[i]] = (row, start, end, self.idf(end - start), self._bound(most))
         return [memo[t] for t in terms]
 
     def lists(self, terms: Sequence[str], weight: float = 1.0) -> list[TermList]:

@@ -108,7 +108,6 @@ def always_prune(monkeypatch: pytest.MonkeyPatch) -> None:
     n=st.integers(1, 8),
     variant=st.sampled_from(["plus", "l", "okapi"]),
     prune=st.booleans(),
-    peaks=st.booleans(),
 )
 def test_top_is_the_exact_best_n_over_weighted_fields(
     corpus: list[list[str]],
@@ -117,14 +116,10 @@ def test_top_is_the_exact_best_n_over_weighted_fields(
     n: int,
     variant: str,
     prune: bool,
-    peaks: bool,
 ) -> None:
-    """Exact with pruning forced, and with every list's bound its exact largest weight."""
     context = (context * len(corpus))[: len(corpus)]
     params = BM25Params(variant=variant)
     with pytest.MonkeyPatch.context() as patch:
-        if peaks:
-            patch.setattr(bm25, "PEAK_POSTINGS", 1)
         fields = [(BM25Index(corpus, params), 1.0), (BM25Index(context, params), 0.75)]
         if prune:
             patch.setattr(maxscore, "DIRECT_POSTINGS", 0)
