@@ -61,7 +61,7 @@ _Described = tuple[int, int, int, float, float]
 class TermList:
     """One field's postings of one question term, and what they weigh."""
 
-    __slots__ = ("_ids", "bound", "end", "factor", "index", "row", "start")
+    __slots__ = ("_ids", "bound", "end", "factor", "index", "row", "size", "start")
 
     def __init__(self, index: BM25Index, row: int, start: int, end: int, factor: float, bound: float) -> None:
         self.index = index
@@ -70,11 +70,8 @@ class TermList:
         self.end = end
         self.factor = factor  # field weight x (k1 + 1) x repeats in the question x idf
         self.bound = bound  # no posting weighs more
+        self.size = end - start
         self._ids: np.ndarray | None = None
-
-    @property
-    def size(self) -> int:
-        return self.end - self.start
 
     @property
     def ids(self) -> np.ndarray:
@@ -224,7 +221,9 @@ class BM25Index:
             starts = postings.indptr[found].tolist()
             ends = postings.indptr[found + 1].tolist()
             maxtf = postings.maxtf[found].tolist()
-            for i, row, start, end, most in zip(held.tolist(), found.tolist(), starts, ends, maxtf, strict=True):
+            for i, row, start, end, most in zip(
+                held.tolist(), found.tolist(), starts, ends, maxtf, strict=True
+            ):
                 memo[missing[i]] = (row, start, end, self.idf(end - start), self._bound(most))
         return [memo[t] for t in terms]
 

@@ -21,10 +21,10 @@ DIRECT_POSTINGS = 4096
 PROBE_POSTINGS = 2048
 # Distinct passages of the first rounds whose scores set the floor.
 POOL = 2048
-REFRESH = POOL
-BISECT = 16
-ALPHA = 0.5
-LEADERS = 32  # passages whose full scores raise the floor early  # look a passage up in a list by bisection when the list is this much longer
+BISECT = 16  # look a passage up in a list by bisection when the list is this much longer
+# Lists stay required until the rest could add at most this share of the floor:
+# the passages left alive are then few enough to look up by bisection.
+REQUIRED_UNTIL = 0.5
 
 
 def _weights(lists: Sequence[TermList]) -> tuple[np.ndarray, np.ndarray]:
@@ -106,9 +106,9 @@ def _required(
     floor = 0.0  # at most the n-th best score
     done = 0
     budget = PROBE_POSTINGS
-    while done < len(lists) and rest[done] >= floor * ALPHA:
+    while done < len(lists) and rest[done] >= floor * REQUIRED_UNTIL:
         end, taken = done, 0
-        while end < len(lists) and (taken < budget or end == done) and rest[end] >= floor * ALPHA:
+        while end < len(lists) and (taken < budget or end == done) and rest[end] >= floor * REQUIRED_UNTIL:
             taken += lists[end].size
             end += 1
         ids, weights = _weights(lists[done:end])
@@ -125,21 +125,6 @@ def _required(
         done = end
         budget *= 2
     return dense, floor, done
-
-
-def _leaders(rest: Sequence[TermList], dense: np.ndarray, pool: np.ndarray, n: int) -> float:
-    """The n-th best full score of the pool's leading passages: their partial
-    scores in ``dense`` completed by looking them up in the ``rest`` of the lists."""
-    if pool.size < n:
-        return 0.0
-    wanted = min(pool.size, max(LEADERS, n))
-    leaders = np.sort(pool[np.argpartition(-dense[pool], wanted - 1)[:wanted]])
-    scores = dense[leaders]
-    for item in rest:
-        hits, places = item.find(leaders)
-        if hits.size:
-            scores[hits] += item.weights(places, leaders[hits])
-    return _nth_best(scores, n)
 
 
 def _optional(
@@ -165,7 +150,7 @@ def _optional(
         reach -= item.bound
         if passages.size > n:
             # Partial scores are lower bounds too: the floor may rise.
-            if passages.size <= REFRESH:
+            if passages.size <= POOL:
                 floor = max(floor, _nth_best(scores, n))
             keep = scores + reach >= floor * (1 - MARGIN)
             if not keep.all():
