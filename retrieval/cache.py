@@ -70,6 +70,7 @@ _NOT_CACHED = frozenset(
         "highlight.py",
         "library.py",
         "maxscore.py",
+        "termlist.py",
         "progress.py",
         "relevance.py",
         "spans.py",

@@ -13,12 +13,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from retrieval.bm25 import MARGIN, BM25Index, TermList
+from retrieval.bm25 import BM25Index
+from retrieval.termlist import MARGIN, TermList
 
 # ``top`` scores every posting directly below this many postings in total.
 DIRECT_POSTINGS = 4096
 # Postings in the first round of required lists; each next round doubles.
 PROBE_POSTINGS = 2048
+GROWTH = 2
 # Distinct passages of the first rounds whose scores set the floor.
 POOL = 2048
 BISECT = 16  # look a passage up in a list by bisection when the list is this much longer
@@ -123,7 +125,7 @@ def _required(
             pooled += fresh.size
         floor = max(floor, _nth_best(dense[np.concatenate(pool)], n))
         done = end
-        budget *= 2
+        budget *= GROWTH
     return dense, floor, done
 
 

@@ -8,7 +8,7 @@ import rank_bm25
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval import bm25, maxscore, postings
+from retrieval import maxscore, postings, termlist
 from retrieval.bm25 import BM25Index, BM25Params
 from retrieval.maxscore import top
 from retrieval.postings import Postings, TermCounts, term_keys
@@ -146,17 +146,17 @@ def test_pruned_top_on_a_larger_skewed_corpus() -> None:
     corpus = [list(rng.choice(words, size=rng.integers(5, 60), p=weights)) for _ in range(3000)]
     fields = [(BM25Index(corpus), 1.0)]
     probes = 0
-    weights_of = bm25.TermList.weights
+    weights_of = termlist.TermList.weights
 
     def counting(
-        item: bm25.TermList, positions: slice | np.ndarray = slice(None), ids: np.ndarray | None = None
+        item: termlist.TermList, positions: slice | np.ndarray = slice(None), ids: np.ndarray | None = None
     ) -> np.ndarray:
         nonlocal probes
         probes += not isinstance(positions, slice)
         return weights_of(item, positions, ids)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(bm25.TermList, "weights", counting)
+        patch.setattr(termlist.TermList, "weights", counting)
         for _ in range(60):
             query = [*rng.choice(words, size=rng.integers(1, 12), p=weights).tolist(), str(rng.choice(words))]
             for n in (1, 3, 8):

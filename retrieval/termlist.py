@@ -1,0 +1,85 @@
+"""One question term's postings in one BM25 field, with its weight and bound."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from retrieval import postings as _postings
+
+if TYPE_CHECKING:
+    from retrieval.bm25 import BM25Index
+
+MARGIN = 1e-9  # relative slack on score bounds, far above float64 rounding
+
+
+class TermList:
+    """One field's postings of one question term, and what they weigh."""
+
+    __slots__ = ("_ids", "bound", "end", "factor", "index", "row", "size", "start")
+
+    def __init__(self, index: BM25Index, row: int, start: int, end: int, factor: float, bound: float) -> None:
+        self.index = index
+        self.row = row
+        self.start = start
+        self.end = end
+        self.factor = factor  # field weight x (k1 + 1) x repeats in the question x idf
+        self.bound = bound  # no posting weighs more
+        self.size = end - start
+        self._ids: np.ndarray | None = None
+
+    @property
+    def ids(self) -> np.ndarray:
+        """The passages holding the term (ascending intp)."""
+        if self._ids is None:
+            self._ids = self.index.postings.row_ids(self.row)
+        return self._ids
+
+    @property
+    def tf(self) -> np.ndarray:
+        return self.index.postings.tf[self.start : self.end]
+
+    def weights(
+        self, positions: slice | np.ndarray = slice(None), ids: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The weights of the postings at ``positions`` (whose passages are ``ids``, if known)."""
+        passages = self.ids[positions] if ids is None else ids
+        return self.factor * self.index.tf_weight(passages, self.tf[positions])
+
+    def among(self, live: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The positions in this list of the passages marked in ``live`` (a mask
+        over all passages), and those passages."""
+        positions = np.flatnonzero(live[self.ids])
+        return positions, self.ids[positions]
+
+    def find(self, passages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which of ``passages`` (ascending) hold the term: their indices in
+        ``passages`` and their positions in this list (by bisection, per segment)."""
+        postings = self.index.postings
+        if self._ids is not None or not postings.splits.shape[1]:
+            return _bisect(self.ids, passages, 0, 0)
+        width = _postings.SEGMENT
+        bounds = [0, *postings.splits[self.row].tolist(), self.size]
+        cuts = np.searchsorted(passages, np.arange(len(bounds)) * width).tolist()
+        hits, places = [], []
+        for segment in range(len(bounds) - 1):
+            first, end = bounds[segment], bounds[segment + 1]
+            begin, stop = cuts[segment], cuts[segment + 1]
+            if first < end and begin < stop:
+                low = postings.ids[self.start + first : self.start + end]
+                found, place = _bisect(low, passages[begin:stop] - segment * width, begin, first)
+                hits.append(found)
+                places.append(place)
+        if not hits:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        return np.concatenate(hits), np.concatenate(places)
+
+
+def _bisect(ids: np.ndarray, wanted: np.ndarray, offset: int, first: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``wanted`` are in ``ids`` (both ascending): their indices (+ ``offset``)
+    and their positions in ``ids`` (+ ``first``)."""
+    place = np.searchsorted(ids, wanted)
+    np.minimum(place, ids.size - 1, out=place)
+    hits = np.flatnonzero(ids[place] == wanted)
+    return hits + offset, place[hits] + first
