@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from retrieval.answer import Answer, Hit
 from retrieval.bm25 import BM25Index
 from retrieval.config import RetrievalConfig
@@ -88,6 +90,11 @@ class Index:
         """The BM25 fields, in ``passage_terms`` order."""
         return (self.body, self.context)
 
+    def rank(self, terms: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The numbers and scores of the ``n`` passages that score best for a
+        question's terms (BM25 over text and context), best first."""
+        return top(((self.body, 1.0), (self.context, CONTEXT_WEIGHT)), terms, n)
+
     def search(self, question: str, top_k: int) -> Answer:
         """The ``top_k`` passages that answer ``question``; none when nothing is relevant."""
         if not question.strip():
@@ -95,8 +102,7 @@ class Index:
         if top_k < 1:
             raise QuestionError(f"top-k must be at least 1, not {top_k}")
         terms, words = self.tokenizer.terms_and_words(question)
-        fields = ((self.body, 1.0), (self.context, CONTEXT_WEIGHT))
-        passages, scores = top(fields, terms, top_k + EXTRA_CANDIDATES)
+        passages, scores = self.rank(terms, top_k + EXTRA_CANDIDATES)
         relevance = Relevance(self.tokenizer, words)
         weights = {term: self.body.term_weight(term) for term in terms}
         hits: list[Hit] = []
