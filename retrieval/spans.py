@@ -1,9 +1,8 @@
 """Where a question's terms sit in a passage, for highlighting.
 
-Pure string work on normalised text: words are found where indexing's cut
-points (``Tokenizer.terms_and_cuts``) say a word starts and ends, bigrams
-wherever they occur; ``str.find`` walks the text for each wanted term, so a
-passage costs its question's terms, not its words.
+Pure string work on normalised text: words are where indexing's cut points
+(``Tokenizer.terms_and_cuts``) say, so jieba need not run again; bigrams are
+found with ``str.find``, one wanted bigram at a time.
 """
 
 from __future__ import annotations
@@ -28,22 +27,16 @@ class Term:
 def words_at_cuts(
     text: str, cuts: Sequence[int], wanted: Collection[str], term_of: Callable[[str], str | None]
 ) -> Iterable[Term]:
-    """The words of ``text`` (cut at ``cuts``) whose terms are ``wanted``;
-    ``term_of`` gives a word's term, or None when it is no term (a stopword)."""
-    following = dict(itertools.pairwise(cuts))
-    words = [term for term in wanted if not term.isascii()]
-    for word in words:
-        at = text.find(word)
-        while at >= 0:
-            if following.get(at) == at + len(word) and term_of(word) == word:
-                yield Term(word, at, at + len(word))
-            at = text.find(word, at + 1)
-    if len(words) < len(wanted):  # English: a word's term is its stem, look at every ASCII word
-        for start, end in following.items():
-            if text[start].isascii():
-                term = term_of(text[start:end])
-                if term is not None and term.isascii() and term in wanted:
-                    yield Term(term, start, end)
+    """The words of ``text`` (cut at ``cuts``) whose terms are ``wanted``, in
+    order; ``term_of`` gives a word's term (an English word's is its stem), or
+    None when it is no term (a stopword)."""
+    english = any(term.isascii() for term in wanted)
+    for start, end in itertools.pairwise(cuts):
+        word = text[start:end]
+        if word in wanted or (english and word.isascii()):
+            term = term_of(word)
+            if term is not None and term in wanted:
+                yield Term(term, start, end)
 
 
 def bigrams(text: str, wanted: Collection[str] | None) -> Iterable[Term]:

@@ -153,7 +153,7 @@ class Tokenizer:
         normalised, origin = known or normalise_with_offsets(text)
         found: list[Term] = []
         if cuts and cuts[0] == 0 and cuts[-1] == len(normalised) and wanted is not None:
-            found.extend(sorted(words_at_cuts(normalised, cuts, wanted, self._term_of), key=_start))
+            found.extend(words_at_cuts(normalised, cuts, wanted, self._term_of))
         else:
             for word, start, end in self._jieba.tokenize(normalised):
                 term = self._term_of(word)
