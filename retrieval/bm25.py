@@ -168,12 +168,15 @@ class BM25Index:
                     found.append(TermList(self, row, start, end, factor, factor * peak * (1 + MARGIN)))
         return found
 
-    def term_weight(self, term: str) -> float:
-        """How much a question term tells: a smoothed idf, positive even for
-        terms in every passage, and largest for terms in none."""
-        row = self.rows([term])[0]
-        df = 0 if row < 0 else int(self.postings.indptr[row + 1] - self.postings.indptr[row])
-        return math.log((self.size + 1) / (df + 0.5))
+    def term_weights(self, terms: Sequence[str]) -> dict[str, float]:
+        """How much each distinct question term tells: a smoothed idf, positive
+        even for terms in every passage, and largest for terms in none."""
+        distinct = list(dict.fromkeys(terms))
+        weights = {}
+        for term, described in zip(distinct, self._described(distinct), strict=True):
+            df = 0 if described is None else described[2] - described[1]
+            weights[term] = math.log((self.size + 1) / (df + 0.5))
+        return weights
 
     def score(self, terms: Sequence[str]) -> Scores:
         """Scores of the passages sharing a term with ``terms`` (repeats count again)."""

@@ -104,7 +104,7 @@ class Index:
         terms, words = self.tokenizer.terms_and_words(question)
         passages, scores = self.rank(terms, top_k + EXTRA_CANDIDATES)
         relevance = Relevance(self.tokenizer, words)
-        weights = {term: self.body.term_weight(term) for term in terms}
+        weights = self.body.term_weights(terms)
         hits: list[Hit] = []
         for number, score in zip(passages.tolist(), scores.tolist(), strict=True):
             passage = self.passages[number]
