@@ -75,6 +75,22 @@ def _below(
     return np.asarray(lo - starts)
 
 
+_BLOCK = 1 << 20  # postings shifted at a time: a mask of them, not of all
+
+
+def _shift(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, by: int) -> None:
+    """Add ``by`` (modulo 2^16) to ``ids[starts[i]:ends[i]]`` for every i (ascending, apart)."""
+    edges = np.stack([starts, ends], axis=1).ravel()  # moved from edges[2i] to edges[2i + 1]
+    step = np.uint16(by)
+    for low in range(0, ids.size, _BLOCK):
+        high = min(low + _BLOCK, ids.size)
+        first, last = np.searchsorted(edges, [low, high], side="right").tolist()
+        inside = np.clip(edges[first:last], low, high) - low
+        runs = np.diff(np.concatenate([[0], inside, [high - low]]))
+        moved = np.repeat((np.arange(runs.size) + first) % 2 == 1, runs)  # odd: past a start
+        np.add(ids[low:high], step, out=ids[low:high], where=moved)
+
+
 def splice(old: Postings, a: int, b: int, size: int, counts: TermCounts) -> Postings:
     """``old`` with passages ``a <= p < b`` replaced by those of ``counts`` (from ``a``)."""
     segment_size = _postings.SEGMENT
@@ -88,33 +104,27 @@ def splice(old: Postings, a: int, b: int, size: int, counts: TermCounts) -> Post
     keys = np.insert(old.keys, place[~known], new.keys[~known])
     mine = np.arange(old.keys.size) + np.searchsorted(new.keys[~known], old.keys)
     theirs = np.searchsorted(keys, new.keys)
-    head = np.zeros(keys.size, np.int64)
-    tail = np.zeros(keys.size, np.int64)
-    fresh = np.zeros(keys.size, np.int64)
     old_sizes = np.diff(old.indptr)
     p1 = _below(old, a)
     p2 = _below(old, b, p1, p1 + (b - a))
+    head = np.zeros(keys.size, np.int64)
+    tail = np.zeros(keys.size, np.int64)
+    fresh = np.zeros(keys.size, np.int64)
     head[mine], tail[mine] = p1, old_sizes - p2
     fresh[theirs] = np.diff(new.indptr)
-    # Where each term's run of old postings starts (for terms old lacks: where it would).
-    old_start = np.empty(keys.size, np.int64)
-    old_start[mine] = old.indptr[:-1]
-    old_start[theirs[~known]] = old.indptr[place[~known]]
     total = head + fresh + tail
     used = total > 0
     indptr = np.concatenate([[0], np.cumsum(total[used])]).astype(np.int64)
 
-    # Splice: copy old's runs between the changed terms, the new postings in between.
-    dropped = np.zeros(keys.size, bool)
-    dropped[mine] = p2 > p1
-    spots = np.flatnonzero(dropped | (fresh > 0))
-    cut_from = (old_start + head)[spots].tolist()
-    cut_to = old_start.copy()
-    cut_to[mine] = old.indptr[:-1] + p2
-    ends = cut_to[spots].tolist()
-    new_from = np.zeros(keys.size, np.int64)
-    new_from[theirs] = new.indptr[:-1]
-    chunk_from = new_from[spots].tolist()
+    # Splice at the terms the file had or has: old's runs between them are copied whole.
+    spots = np.union1d(mine[p2 > p1], theirs)
+    rows = np.searchsorted(mine, spots)  # old's term there, or the one after
+    ours = rows < old.keys.size
+    ours[ours] = mine[rows[ours]] == spots[ours]
+    starts = old.indptr[rows]
+    cut_from = (starts + head[spots]).tolist()
+    ends = (starts + np.where(ours, np.append(p2, 0)[rows], 0)).tolist()  # past the dropped postings
+    chunk_from = new.indptr[np.searchsorted(theirs, spots)].tolist()
     chunk_size = fresh[spots].tolist()
     dtype = np.promote_types(old.tf.dtype, new.tf.dtype)
     ids = np.empty(int(indptr[-1]), dtype=np.uint16)
@@ -133,10 +143,7 @@ def splice(old: Postings, a: int, b: int, size: int, counts: TermCounts) -> Post
     tf[written:] = old.tf[taken:]
 
     if shift:  # the moved postings: each term's last ``tail``, in 16 bits modulo SEGMENT
-        kept_tail = tail[used]
-        runs = np.stack([np.diff(indptr) - kept_tail, kept_tail], axis=1).ravel()
-        moved = np.repeat(np.tile(np.array([False, True]), kept_tail.size), runs)
-        np.add(ids, np.uint16(shift % segment_size), out=ids, where=moved)
+        _shift(ids, indptr[1:] - tail[used], indptr[1:], shift % segment_size)
         if segment_size != 1 << 16:
             ids &= np.uint16(segment_size - 1)
 
