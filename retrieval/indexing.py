@@ -95,6 +95,7 @@ def build_index(
         known[document.source, document.digest] = (document, first)
         first += len(document.passages)
 
+    earlier = {document.source: document.digest for document in base.documents} if base else {}
     indexed: dict[str, Indexed] = {}
     jobs: list[Job] = []
     for file in files:
@@ -103,8 +104,10 @@ def build_index(
         hit = cache.load_document(file.source, file.digest) if cache else None
         if hit is not None:
             indexed[file.source] = hit
-        else:
-            jobs.append(Job(file.path, file.source, file.size))
+        else:  # an earlier version's passages are not tokenised again
+            digest = earlier.get(file.source)
+            before = cache.load_document(file.source, digest) if cache and digest else None
+            jobs.append(Job(file.path, file.source, file.size, before))
     bar = Progress(len(jobs), "indexing", "files", progress)
 
     def done(result: Indexed | Skipped) -> None:
