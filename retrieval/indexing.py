@@ -1,22 +1,22 @@
 """Building the index: reuse what is known, tokenise only what changed.
 
-Every file is read and hashed (sha256). A file whose name and content are
+Every file is hashed (sha256; ``retrieval.scanning`` reuses the hash of a
+file whose stat has not changed since). A file whose name and content are
 those of a document of the index being replaced (on a reload) or of the
 cache's snapshot of the folder (at start-up) keeps its passages and
 postings; the others come from the cache's per-document files or, failing
 those, are tokenised (on every core when there are many). The postings of
 the kept documents are then renumbered and the new ones merged in, in
-vectorised passes over the arrays, rather than rebuilt. The new index is
+vectorised passes over the arrays (or, when one file's passages changed,
+spliced in: ``retrieval.splicing``), rather than rebuilt. The new index is
 saved as the folder's snapshot in the background.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -31,38 +31,15 @@ from retrieval.index import Index
 from retrieval.passage import Document
 from retrieval.postings import Postings, TermCounts
 from retrieval.progress import Progress
-from retrieval.reader import Skipped, document_files
+from retrieval.reader import Skipped
 from retrieval.reader import log as reader_log
+from retrieval.scanning import scan
 from retrieval.tokenizer import Tokenizer
 from retrieval.workers import Indexed, Job, index_files
 
 log = logging.getLogger(__name__)
 _saving = threading.Lock()
 _savers: list[threading.Thread] = []
-
-
-@dataclass(frozen=True)
-class _File:
-    path: Path
-    source: str
-    digest: str
-    size: int
-
-
-def _scan(folder: Path) -> tuple[list[_File], dict[str, Skipped], list[str]]:
-    files: list[_File] = []
-    skipped: dict[str, Skipped] = {}
-    sources: list[str] = []
-    for path in document_files(folder):
-        source = path.relative_to(folder).as_posix()
-        sources.append(source)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            skipped[source] = Skipped(source, error.strerror or str(error))
-            continue
-        files.append(_File(path, source, hashlib.sha256(data).hexdigest(), len(data)))
-    return files, skipped, sources
 
 
 def wait_for_saves() -> None:
@@ -106,7 +83,7 @@ def build_index(
         if config.cache_dir
         else None
     )
-    files, skipped, sources = _scan(folder)
+    files, skipped, sources = scan(folder)
     base: Snapshot | None = None
     if previous is not None:
         base = Snapshot(previous.documents, tuple(field.postings for field in previous.fields), previous.cuts)
@@ -118,6 +95,7 @@ def build_index(
         known[document.source, document.digest] = (document, first)
         first += len(document.passages)
 
+    earlier = {document.source: document.digest for document in base.documents} if base else {}
     indexed: dict[str, Indexed] = {}
     jobs: list[Job] = []
     for file in files:
@@ -126,8 +104,10 @@ def build_index(
         hit = cache.load_document(file.source, file.digest) if cache else None
         if hit is not None:
             indexed[file.source] = hit
-        else:
-            jobs.append(Job(file.path, file.source, file.size))
+        else:  # an earlier version's passages are not tokenised again
+            digest = earlier.get(file.source)
+            before = cache.load_document(file.source, digest) if cache and digest else None
+            jobs.append(Job(file.path, file.source, file.size, before))
     bar = Progress(len(jobs), "indexing", "files", progress)
 
     def done(result: Indexed | Skipped) -> None:

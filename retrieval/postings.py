@@ -326,6 +326,12 @@ class Postings:
         ``remap`` keeps the order of the passages it keeps; the added ones go
         where it left room.
         """
+        from retrieval import splicing  # it builds on this module
+
+        run = splicing.block(remap, size, added)
+        if run is not None:
+            parts = [c for _, c in sorted(added, key=lambda item: item[0])]
+            return splicing.splice(self, *run, size, TermCounts.concat(parts))
         keys, indptr, ids, tf, maxtf, lengths = self._renumber(remap, size)
         if added:
             ordered = sorted(added, key=lambda item: item[0])

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+import numpy as np
+
 from retrieval.cuts import Cuts
 from retrieval.encoding import UndecodableFile
 from retrieval.index import passage_terms
@@ -50,11 +52,13 @@ class Indexed:
 
 @dataclass(frozen=True)
 class Job:
-    """A file to read and index: its path, its name relative to the documents folder, its size."""
+    """A file to read and index: its path, its name relative to the documents folder, its
+    size, and what an earlier version of it held (its unchanged passages are not tokenised again)."""
 
     path: Path
     source: str
     size: int
+    previous: Indexed | None = None
 
 
 class _Remembering:
@@ -96,7 +100,46 @@ def index_file(job: Job, folder: Path, max_chars: int, tokenizer: Tokenizer) -> 
     except (UndecodableFile, OSError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         return Skipped(job.source, reason)
+    if job.previous is not None:
+        return recount_document(document, tokenizer, job.previous)
     return count_document(document, tokenizer)
+
+
+def _rows(counts: TermCounts, start: int, stop: int) -> TermCounts:
+    ends = np.cumsum(counts.sizes, dtype=np.int64)
+    first, last = (int(ends[start - 1]) if start else 0), (int(ends[stop - 1]) if stop else 0)
+    return TermCounts(
+        counts.vocab,
+        counts.terms[first:last],
+        counts.counts[first:last],
+        counts.sizes[start:stop],
+        counts.lengths[start:stop],
+    )
+
+
+def recount_document(document: Document, tokenizer: Tokenizer, previous: Indexed) -> Indexed:
+    """``count_document``, taking the terms and cuts of each passage whose text, title
+    and heading an earlier version's passage had (an edit leaves most as they were)."""
+    known = {(p.text, p.title, p.heading): i for i, p in enumerate(previous.document.passages)}
+    found = [known.get((p.text, p.title, p.heading), -1) for p in document.passages]
+    pieces: list[Indexed] = []
+    start = 0
+    while start < len(found):  # runs of new passages, and of consecutive old ones
+        stop = start + 1
+        if found[start] < 0:
+            while stop < len(found) and found[stop] < 0:
+                stop += 1
+            part = dataclasses.replace(document, passages=document.passages[start:stop])
+            pieces.append(count_document(part, tokenizer))
+        else:
+            while stop < len(found) and found[stop] == found[stop - 1] + 1:
+                stop += 1
+            first, last = found[start], found[stop - 1] + 1
+            fields = tuple(_rows(counts, first, last) for counts in previous.fields)
+            pieces.append(Indexed(document, fields, previous.cuts.slice(first, last)))
+        start = stop
+    fields = tuple(TermCounts.concat([p.fields[i] for p in pieces]) for i in range(len(previous.fields)))
+    return Indexed(document, fields, Cuts.concat([p.cuts for p in pieces]))
 
 
 def tokenizer_spec(tokenizer: Tokenizer) -> dict[str, Any]:

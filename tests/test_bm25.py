@@ -8,7 +8,7 @@ import rank_bm25
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval import maxscore, postings, termlist
+from retrieval import maxscore, postings, splicing, termlist
 from retrieval.bm25 import BM25Index, BM25Params
 from retrieval.maxscore import top
 from retrieval.postings import Postings, TermCounts, term_keys
@@ -206,6 +206,39 @@ def test_update_equals_a_fresh_build(
     updated = before.update(remap, size, added)
     updated.check()
     postings_equal(updated, Postings.build(TermCounts.count([p for doc in result for p in doc])))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    old=st.lists(st.lists(st.lists(SKEWED, max_size=8), min_size=1, max_size=5), min_size=1, max_size=8),
+    new=st.lists(st.lists(WORDS, max_size=8), max_size=6),
+    data=st.data(),
+)
+def test_one_document_replaced_is_spliced_as_the_general_update_would(
+    old: list[list[list[str]]], new: list[list[str]], data: st.DataObject
+) -> None:
+    """One document replaced (by more, fewer or no passages) or added: the splice's
+    arrays are exactly the general update's, which are a fresh build's."""
+    before = Postings.build(TermCounts.count([p for doc in old for p in doc]))
+    at = data.draw(st.integers(0, len(old)))
+    replaced = at < len(old) and data.draw(st.booleans())
+    result = [*old[:at], *([new] if new else []), *old[at + replaced :]]
+    a = sum(len(d) for d in old[:at])
+    b = a + (len(old[at]) if replaced else 0)
+    total = sum(len(d) for d in old)
+    remap = np.concatenate([np.arange(a), np.full(b - a, -1), np.arange(b, total) + len(new) - (b - a)])
+    added = [(a, TermCounts.count(new))] if new else []
+    size = total + len(new) - (b - a)
+    assert splicing.block(remap, size, added) is not None
+    spliced = before.update(remap, size, added)
+    spliced.check()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(splicing, "block", lambda *_: None)
+        general = before.update(remap, size, added)
+    for name in ("keys", "indptr", "ids", "splits", "tf", "maxtf", "lengths"):
+        mine, theirs = getattr(spliced, name), getattr(general, name)
+        assert mine.dtype == theirs.dtype and mine.tolist() == theirs.tolist(), name
+    postings_equal(spliced, Postings.build(TermCounts.count([p for doc in result for p in doc])))
 
 
 def test_term_keys_are_stable_and_vectorised_like_one_by_one() -> None:

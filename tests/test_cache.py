@@ -118,7 +118,9 @@ def test_only_changed_files_are_tokenised_at_start_up_and_on_reload(
     assert library.ask("火龙果", 3).hits[0].passage.source == "b.txt"
     same_index(library.index, Library(RetrievalConfig(docs_dir=folder)).index)
 
-    (folder / "sub" / "c.md").write_text("# 橙子\n\n橙子富含维生素C。\n", encoding="utf-8")
+    (folder / "sub" / "c.md").write_text(
+        "# 橙子\n\n橙子富含维生素C。\n\n橙子树四季常青。\n", encoding="utf-8"
+    )
     (folder / "a.txt").write_text(str(FILES["a.txt"]), encoding="utf-8")  # back as it was: cached
     tokenised.clear()
     report = library.reload()
@@ -131,6 +133,37 @@ def test_only_changed_files_are_tokenised_at_start_up_and_on_reload(
     tokenised.clear()
     assert answers(open_library(folder, cache)) == answers(fresh)
     assert tokenised == []
+
+
+def test_an_edited_file_tokenises_only_its_new_passages(
+    make_docs: MakeDocs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_docs(FILES)
+    library = open_library(folder, tmp_path / "cache")
+    counted: list[list[str]] = []
+    count = workers.count_document
+
+    def counting(document: Document, tokenizer: Tokenizer) -> workers.Indexed:
+        counted.append([p.text for p in document.passages])
+        return count(document, tokenizer)
+
+    monkeypatch.setattr(workers, "count_document", counting)
+    text = (
+        "# 橙子\n\n橙子树四季常青。\n\n橙子富含维生素C。\n\n## 产地\n\n赣南脐橙很有名。\n\n柑橘也很有名。\n"
+    )
+    (folder / "sub" / "c.md").write_text(text, encoding="utf-8")
+    assert library.reload().changed == ("sub/c.md",)
+    wait_for_saves()
+    assert counted == [["橙子树四季常青。"], ["柑橘也很有名。"]]
+    fresh = Library(RetrievalConfig(docs_dir=folder))
+    same_index(library.index, fresh.index)
+    assert library.index.cuts is not None and fresh.index.cuts is not None
+    assert library.index.cuts.bits.tolist() == fresh.index.cuts.bits.tolist()
+    assert library.index.cuts.ends.tolist() == fresh.index.cuts.ends.tolist()
+    assert answers(library) == answers(fresh)
+    counted.clear()
+    assert answers(open_library(folder, tmp_path / "cache")) == answers(fresh)
+    assert counted == []
 
 
 def test_reload_without_changes_keeps_the_postings(make_docs: MakeDocs, tmp_path: Path) -> None:

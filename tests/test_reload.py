@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval import scanning
 from retrieval.config import RetrievalConfig
 from retrieval.errors import DocumentsError
 from retrieval.index import Index
@@ -75,3 +76,34 @@ def test_questions_during_a_reload_are_answered_from_the_old_index(make_docs: Ma
     release.set()
     reloading.join(10)
     assert "张三" in library.ask("院长是谁", 1).hits[0].passage.text
+
+
+def test_reload_rereads_only_files_whose_stat_changed(
+    make_docs: MakeDocs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_docs({"a.txt": "苹果树在春天开花。\n", "b.txt": "香蕉生长在热带。\n"})
+    library = Library(RetrievalConfig(docs_dir=folder))
+    monkeypatch.setattr(scanning, "SETTLED_NS", -(10**18))  # every file counts as long unchanged
+    library.reload()  # hashes them once more, now trusting their stats
+    read: list[str] = []
+    read_bytes = Path.read_bytes
+
+    def reading(path: Path) -> bytes:
+        read.append(path.name)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    assert library.reload().changed == ()
+    assert read == []
+    (folder / "a.txt").write_text("苹果树在秋天结果，果农采摘。\n", encoding="utf-8")
+    assert library.reload().changed == ("a.txt",)
+    assert "b.txt" not in read
+    assert library.ask("果农", 3).hits[0].passage.source == "a.txt"
+
+
+def test_a_file_rewritten_at_once_with_the_same_size_is_hashed_again(make_docs: MakeDocs) -> None:
+    folder = make_docs({"a.txt": "苹果树在春天开花。\n"})
+    library = Library(RetrievalConfig(docs_dir=folder))
+    for season in ("夏天", "秋天", "冬天"):  # same size, same clock tick perhaps: never trusted
+        (folder / "a.txt").write_text(f"苹果树在{season}开花。\n", encoding="utf-8")
+        assert library.reload().changed == ("a.txt",)

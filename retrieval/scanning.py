@@ -1,0 +1,81 @@
+"""Which document files a folder holds, and the sha256 of each one's content.
+
+A reload must not read and hash every file again to find the one that
+changed: a file whose ``stat`` (inode, size, modification and change times)
+is the one it had when it was last hashed keeps that hash. Only a stat taken
+well after the file's last change is trusted (git's "racy" rule: a write in
+the same clock tick as the hash would leave the times as they were), and
+the change time (``ctime``) cannot be set back by a program, so a rewrite
+always shows. Any other file is read and hashed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrieval.reader import Skipped, document_files
+
+# A file changed less than this long before it was hashed is hashed again next time.
+SETTLED_NS = 2_000_000_000
+
+Stamp = tuple[int, int, int, int]  # inode, size, mtime, ctime (ns)
+
+Known = dict[str, tuple[Stamp, str]]  # file: the stamp it was hashed at, and the hash
+_known: dict[Path, Known] = {}  # per folder, the files of its last scan
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class File:
+    path: Path
+    source: str
+    digest: str
+    size: int
+
+
+def _stamp(status: os.stat_result) -> Stamp:
+    return (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def _digest(path: Path, known: Known, seen: Known, now: int) -> tuple[str, int]:
+    """The sha256 and size of ``path``'s content, reusing the last hash while its stat stands."""
+    key = str(path)
+    before = _stamp(os.stat(path))
+    last = known.get(key)
+    if last is not None and last[0] == before:
+        seen[key] = last
+        return last[1], before[1]
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if _stamp(os.stat(path)) == before and max(before[2], before[3]) < now - SETTLED_NS:
+        seen[key] = (before, digest)
+    return digest, len(data)
+
+
+def scan(folder: Path) -> tuple[list[File], dict[str, Skipped], list[str]]:
+    """The readable document files of ``folder`` (in order), those that could not
+    be read, and every document file's source name (in order)."""
+    files: list[File] = []
+    skipped: dict[str, Skipped] = {}
+    sources: list[str] = []
+    now = time.time_ns()
+    with _lock:
+        known = _known.get(folder, {})
+    seen: Known = {}
+    for path in document_files(folder):
+        source = path.relative_to(folder).as_posix()
+        sources.append(source)
+        try:
+            digest, size = _digest(path, known, seen, now)
+        except OSError as error:
+            skipped[source] = Skipped(source, error.strerror or str(error))
+            continue
+        files.append(File(path, source, digest, size))
+    with _lock:
+        _known[folder] = seen
+    return files, skipped, sources
