@@ -22,6 +22,7 @@ from typing import TextIO
 
 import numpy as np
 
+from retrieval.allocator import release_free_memory
 from retrieval.bm25 import BM25Index
 from retrieval.cache import IndexCache, Snapshot, cache_key
 from retrieval.config import RetrievalConfig
@@ -61,6 +62,7 @@ def _save_later(
                 cache.save_snapshot(docs_dir, documents, fields, cuts)
             except Exception as error:  # a cache must never take the server down
                 log.warning("could not save the index cache: %s", error)
+            release_free_memory()  # what writing it took
 
     _savers[:] = [t for t in _savers if t.is_alive()]
     thread = threading.Thread(target=save, name="qabot-index-cache")  # not a daemon: exit waits for it

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from retrieval.allocator import release_free_memory
 from retrieval.answer import Answer
 from retrieval.config import RetrievalConfig
 from retrieval.index import Index
@@ -81,6 +82,8 @@ class Library:
             self.loaded_at = datetime.now(UTC)
         before = {d.source: d.digest for d in old.documents}
         after = {d.source: d.digest for d in new.documents}
+        del old  # questions still being answered from it keep it alive until they finish
+        release_free_memory()
         return ReloadReport(
             documents=len(new.documents),
             passages=len(new.passages),
