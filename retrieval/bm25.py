@@ -53,8 +53,9 @@ class Scores:
     scores: np.ndarray
 
 
-# A term's row, the start and end of its postings, its idf and a bound on its tf weights.
-_Described = tuple[int, int, int, float, float]
+# A term's row; the start and end of its postings and where their segments
+# change; its idf; and a bound on its tf weights.
+_Described = tuple[int, tuple[int, int, tuple[int, ...]], float, float]
 
 
 class BM25Index:
@@ -149,10 +150,12 @@ class BM25Index:
             starts = postings.indptr[found].tolist()
             ends = postings.indptr[found + 1].tolist()
             maxtf = postings.maxtf[found].tolist()
-            for i, row, start, end, most in zip(
-                held.tolist(), found.tolist(), starts, ends, maxtf, strict=True
+            splits = postings.splits[found].tolist()
+            for i, row, start, end, most, split in zip(
+                held.tolist(), found.tolist(), starts, ends, maxtf, splits, strict=True
             ):
-                memo[missing[i]] = (row, start, end, self.idf(end - start), self._bound(most))
+                span = (start, end, tuple(s for s in split if s < end - start))
+                memo[missing[i]] = (row, span, self.idf(end - start), self._bound(most))
         return [memo[t] for t in terms]
 
     def lists(self, terms: Sequence[str], weight: float = 1.0) -> list[TermList]:
@@ -162,10 +165,10 @@ class BM25Index:
         found = []
         for count, described in zip(repeats.values(), self._described(list(repeats)), strict=True):
             if described is not None:
-                row, start, end, idf, peak = described
+                row, span, idf, peak = described
                 factor = weight * count * idf
                 if factor > 0:
-                    found.append(TermList(self, row, start, end, factor, factor * peak * (1 + MARGIN)))
+                    found.append(TermList(self, row, span, factor, factor * peak * (1 + MARGIN)))
         return found
 
     def term_weights(self, terms: Sequence[str]) -> dict[str, float]:
@@ -174,7 +177,7 @@ class BM25Index:
         distinct = list(dict.fromkeys(terms))
         weights = {}
         for term, described in zip(distinct, self._described(distinct), strict=True):
-            df = 0 if described is None else described[2] - described[1]
+            df = 0 if described is None else described[1][1] - described[1][0]
             weights[term] = math.log((self.size + 1) / (df + 0.5))
         return weights
 

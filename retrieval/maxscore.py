@@ -30,22 +30,20 @@ REQUIRED_UNTIL = 0.5
 
 
 def _weights(lists: Sequence[TermList]) -> tuple[np.ndarray, np.ndarray]:
-    """The passages of ``lists``, one after the other, and their weights (batched per field)."""
-    ids = np.concatenate([item.ids for item in lists])
-    weights = np.empty(ids.size)
-    start = first = 0
-    while start < len(lists):
-        index = lists[start].index
-        end = start
-        while end < len(lists) and lists[end].index is index:
-            end += 1
-        sizes = [item.size for item in lists[start:end]]
-        last = first + sum(sizes)
-        tf = np.concatenate([item.tf for item in lists[start:end]])
-        factors = np.repeat([item.factor for item in lists[start:end]], sizes)
-        weights[first:last] = factors * index.tf_weight(ids[first:last], tf)
-        start, first = end, last
-    return ids, weights
+    """The passages of ``lists`` and their weights (computed field by field)."""
+    fields: dict[int, list[TermList]] = {}
+    for item in lists:
+        fields.setdefault(id(item.index), []).append(item)
+    ids, weights = [], []
+    for group in fields.values():
+        passages = np.concatenate([item.ids for item in group])
+        tf = np.concatenate([item.tf for item in group])
+        factors = np.repeat([item.factor for item in group], [item.size for item in group])
+        ids.append(passages)
+        weights.append(factors * group[0].index.tf_weight(passages, tf))
+    if len(ids) == 1:
+        return ids[0], weights[0]
+    return np.concatenate(ids), np.concatenate(weights)
 
 
 def _accumulate(lists: Sequence[TermList], size: int) -> tuple[np.ndarray, np.ndarray]:

@@ -17,23 +17,32 @@ MARGIN = 1e-9  # relative slack on score bounds, far above float64 rounding
 class TermList:
     """One field's postings of one question term, and what they weigh."""
 
-    __slots__ = ("_ids", "bound", "end", "factor", "index", "row", "size", "start")
+    __slots__ = ("_ids", "bound", "end", "factor", "index", "row", "size", "splits", "start")
 
-    def __init__(self, index: BM25Index, row: int, start: int, end: int, factor: float, bound: float) -> None:
+    def __init__(
+        self,
+        index: BM25Index,
+        row: int,
+        span: tuple[int, int, tuple[int, ...]],
+        factor: float,
+        bound: float,
+    ) -> None:
         self.index = index
         self.row = row
-        self.start = start
-        self.end = end
+        self.start, self.end, self.splits = span  # where its postings start and end, and its segments
         self.factor = factor  # field weight x (k1 + 1) x repeats in the question x idf
         self.bound = bound  # no posting weighs more
-        self.size = end - start
+        self.size = self.end - self.start
         self._ids: np.ndarray | None = None
 
     @property
     def ids(self) -> np.ndarray:
         """The passages holding the term (ascending intp)."""
         if self._ids is None:
-            self._ids = self.index.postings.row_ids(self.row)
+            ids = self.index.postings.ids[self.start : self.end].astype(np.intp)
+            for split in self.splits:
+                ids[split:] += _postings.SEGMENT
+            self._ids = ids
         return self._ids
 
     @property
@@ -57,10 +66,10 @@ class TermList:
         """Which of ``passages`` (ascending) hold the term: their indices in
         ``passages`` and their positions in this list (by bisection, per segment)."""
         postings = self.index.postings
-        if self._ids is not None or not postings.splits.shape[1]:
+        if self._ids is not None or not self.splits:
             return _bisect(self.ids, passages, 0, 0)
         width = _postings.SEGMENT
-        bounds = [0, *postings.splits[self.row].tolist(), self.size]
+        bounds = [0, *self.splits, self.size]
         cuts = np.searchsorted(passages, np.arange(len(bounds)) * width).tolist()
         hits, places = [], []
         for segment in range(len(bounds) - 1):
