@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import operator
 import re
 import unicodedata
 import warnings
@@ -44,6 +45,7 @@ _WORD_CHAR = re.compile(r"\w")
 # A letter on its own is the rest of "what's" or "U.S.": it tells nothing.
 _LONE_LETTER = re.compile(r"[a-z]")
 _QUESTION_WORD = re.compile(r"(哪|几|第几|多少)[\u4e00-\u9fff]?")
+_KNOWN_WORDS = 1 << 18  # pieces whose kept word is remembered, at most
 
 
 def load_stopwords(path: Path) -> frozenset[str]:
@@ -75,6 +77,7 @@ class Tokenizer:
     char_ngrams: bool = True
     _jieba: jieba.Tokenizer = field(init=False, repr=False)
     _cutter: Segmenter = field(init=False, repr=False)  # jieba's cut, faster
+    _known: dict[str, str | None] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         stamp = self.user_dict.stat().st_mtime_ns if self.user_dict else 0
@@ -106,8 +109,8 @@ class Tokenizer:
         if self.char_ngrams:
             stop = self.stopwords
             for run in _CJK_RUN.findall(normalised):
-                terms.extend(c for c in run if c not in stop)
-                terms.extend(b for b in (run[i : i + 2] for i in range(len(run) - 1)) if b not in stop)
+                terms.extend(itertools.filterfalse(stop.__contains__, run))
+                terms.extend(itertools.filterfalse(stop.__contains__, map(operator.add, run, run[1:])))
         return terms, words, pieces
 
     def words(self, text: str) -> list[str]:
@@ -115,8 +118,18 @@ class Tokenizer:
         return self.terms_and_words(text)[1]
 
     def _kept_words(self, pieces: list[str]) -> list[str]:
-        words = (self._unglued(w.strip()) for w in pieces)
-        return [stem(word) for word in words if self._kept(word)]
+        known = self._known
+        if len(known) >= _KNOWN_WORDS:
+            known = self._known = {}  # not clear(): another thread may be reading it
+        for piece in pieces:
+            if piece not in known:
+                known[piece] = self._kept_word(piece)
+        return [word for word in map(known.__getitem__, pieces) if word is not None]
+
+    def _kept_word(self, piece: str) -> str | None:
+        """What a piece jieba cut is indexed as (its stem, unglued), or None if dropped."""
+        word = self._unglued(piece.strip())
+        return stem(word) if self._kept(word) else None
 
     def _unglued(self, word: str) -> str:
         """An unknown Chinese word without the stopword characters jieba glued to
