@@ -7,8 +7,10 @@ then runs the HMM (``finalseg``) over each run of single characters that is not
 a word, copying each state's path at every step. Here the first two are one
 backward pass, and the HMM keeps back-pointers; every score is the same sum in
 the same order, and ties go the same way (the later end, the larger state), so
-the routes and the words are jieba's. jieba itself stays in ``tokenizer.py``,
-which hands over its dictionary and HMM tables; tests check the two agree.
+the routes and the words are jieba's. What a run of single characters becomes
+is remembered (they are mostly unknown names, and come back), so the dictionary
+must not change once given. jieba itself stays in ``tokenizer.py``, which hands
+over its dictionary and HMM tables; tests check the two agree.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ _SKIP = re.compile(r"(\r\n|\s)")
 _HAN = re.compile("([\u4e00-\u9fd5]+)")
 _HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _MIN_FLOAT = -3.14e100
+_NO_SCORE = float("-inf")  # below any route's score
+_KNOWN_RUNS = 1 << 16  # runs of single characters whose words are remembered, at most
 
 
 class Dictionary(Protocol):
@@ -55,6 +59,8 @@ class Segmenter:
             y: tuple(trans[y0].get(y, _MIN_FLOAT) for y0 in before)
             for y, before in (("B", "ES"), ("M", "MB"), ("S", "SE"), ("E", "BM"))
         }
+        self._runs: dict[str, list[str]] = {}
+        self._splits = len(hmm.force_split)  # jieba's words to split are global: one more, forget
 
     def cut(self, sentence: str) -> list[str]:
         """``jieba.Tokenizer.lcut(sentence)``: accurate mode, HMM on."""
@@ -73,29 +79,27 @@ class Segmenter:
         return words
 
     def _cut_block(self, sentence: str, words: list[str]) -> None:
-        freq = self._dictionary.FREQ
-        get = freq.get
+        get = self._dictionary.FREQ.get
         logtotal = log(self._dictionary.total)
+        alone = 0.0 - logtotal  # a character that starts no word: jieba scores it as frequency 1
         size = len(sentence)
         scores: list[float] = [0.0] * (size + 1)
-        ends = list(range(size + 1))
+        ends = list(range(size))
         for start in range(size - 1, -1, -1):
-            best = 0.0 - logtotal + scores[start + 1]  # no word starts here: the character alone
-            end = start
-            found = False
+            best = _NO_SCORE
             i = start
             count = get(sentence[start])
             while count is not None:
                 if count:
                     score = log(count) - logtotal + scores[i + 1]
-                    if not found or score >= best:  # a tie goes to the later end, as in jieba
-                        best, end, found = score, i, True
+                    if score >= best:  # a tie goes to the later end, as in jieba
+                        best = score
+                        ends[start] = i
                 i += 1
-                if i >= size:
+                if i == size:
                     break
                 count = get(sentence[start : i + 1])
-            scores[start] = best
-            ends[start] = end
+            scores[start] = alone + scores[start + 1] if best == _NO_SCORE else best
         x = 0
         single = ""
         while x < size:
@@ -113,13 +117,24 @@ class Segmenter:
 
     def _singles(self, run: str, words: list[str]) -> None:
         """A run of characters the dictionary cut one by one: a word of its own,
-        its characters, or what the HMM makes of it."""
+        its characters, or what the HMM makes of it (remembered: such runs,
+        unknown names mostly, come back)."""
         if len(run) == 1:
             words.append(run)
-        elif self._dictionary.FREQ.get(run):
-            words.extend(run)
-        else:
-            self._hmm_cut(run, words)
+            return
+        known = self._runs
+        found = known.get(run)
+        if found is None:
+            if len(known) >= _KNOWN_RUNS or self._splits != len(self._hmm.force_split):
+                known = self._runs = {}  # not clear(): another thread may be reading it
+                self._splits = len(self._hmm.force_split)
+            if self._dictionary.FREQ.get(run):
+                found = list(run)
+            else:
+                found = []
+                self._hmm_cut(run, found)
+            known[run] = found
+        words.extend(found)
 
     def _hmm_cut(self, text: str, words: list[str]) -> None:
         force_split = self._hmm.force_split

@@ -28,8 +28,10 @@ def _jieba_and_fast(tokenizer: Tokenizer, text: str) -> tuple[list[str], list[st
 @settings(max_examples=400, deadline=None)
 @given(st.text(_ALPHABET, max_size=60))
 def test_cuts_as_jieba_does(text: str) -> None:
-    jieba_words, fast_words = _jieba_and_fast(Tokenizer(), text)
+    tokenizer = Tokenizer()
+    jieba_words, fast_words = _jieba_and_fast(tokenizer, text)
     assert fast_words == jieba_words
+    assert tokenizer._cutter.cut(text) == jieba_words  # again, from what it remembers
 
 
 def test_cuts_the_seed_article_and_user_words_as_jieba_does(tmp_path: Path) -> None:
