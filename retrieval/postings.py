@@ -150,8 +150,9 @@ class TermCounts:
         """The passages of ``parts``, one after the other, over one vocabulary."""
         if len(parts) == 1:
             return parts[0]
-        vocab = np.unique(np.concatenate([p.vocab for p in parts])) if parts else np.zeros(0, np.uint64)
-        terms = [np.searchsorted(vocab, p.vocab).astype(np.uint32)[p.terms] for p in parts]
+        vocab, renumbered = _union([p.vocab for p in parts])
+        bounds = np.cumsum([0, *(p.vocab.size for p in parts)]).tolist()
+        terms = [renumbered[bounds[i] : bounds[i + 1]][p.terms] for i, p in enumerate(parts)]
         largest = max((int(p.counts.max()) for p in parts if p.counts.size), default=0)
         dtype = _smallest_unsigned(largest)
         return TermCounts(
@@ -178,6 +179,21 @@ class TermCounts:
             raise ValueError("term counts refer past their vocabulary")
         if self.counts.size and int(self.counts.min()) < 1:
             raise ValueError("term counts hold a zero count")
+
+
+def _union(vocabs: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct keys of sorted ``vocabs``, and where each of their keys
+    (all of them, one vocabulary after the other) is in it: one stable sort,
+    which merges the sorted runs (``np.unique`` hashes, and searching each
+    vocabulary in the union costs more)."""
+    keys = np.concatenate(vocabs) if vocabs else np.zeros(0, np.uint64)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    first = np.ones(keys.size, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    renumbered = np.empty(keys.size, dtype=np.uint32)
+    renumbered[order] = np.cumsum(first, dtype=np.uint32) - 1
+    return ordered[first], renumbered
 
 
 SEGMENT = 1 << 16  # passage ids are kept as 16 bits within segments of this many passages (a power of 2)

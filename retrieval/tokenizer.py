@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import operator
 import re
 import unicodedata
 import warnings
@@ -24,6 +25,7 @@ import numpy as np
 
 from retrieval.errors import DocumentsError
 from retrieval.script import to_simplified
+from retrieval.segmenter import HiddenMarkov, Segmenter
 from retrieval.spans import Term, bigrams, words_at_cuts
 from retrieval.stemming import stem
 
@@ -32,6 +34,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "invalid escape sequence", DeprecationWarning)
     warnings.filterwarnings("ignore", "invalid escape sequence", SyntaxWarning)
     import jieba
+    from jieba import finalseg
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -44,6 +47,7 @@ _WORD_CHAR = re.compile(r"\w")
 _LONE_LETTER = re.compile(r"[a-z]")
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")  # NFKC: ！ to ～ are ! to ~, the ideographic space a space
 _QUESTION_WORD = re.compile(r"(哪|几|第几|多少)[\u4e00-\u9fff]?")
+_KNOWN_WORDS = 1 << 18  # pieces whose kept word is remembered, at most
 
 
 def load_stopwords(path: Path) -> frozenset[str]:
@@ -80,10 +84,14 @@ class Tokenizer:
     user_dict: Path | None = None
     char_ngrams: bool = True
     _jieba: jieba.Tokenizer = field(init=False, repr=False)
+    _cutter: Segmenter = field(init=False, repr=False)  # jieba's cut, faster
+    _known: dict[str, str | None] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         stamp = self.user_dict.stat().st_mtime_ns if self.user_dict else 0
         self._jieba = _segmenter(self.user_dict, stamp)
+        hmm = HiddenMarkov(finalseg.start_P, finalseg.trans_P, finalseg.emit_P, finalseg.Force_Split_Words)
+        self._cutter = Segmenter(self._jieba, hmm)
 
     def terms(self, text: str) -> list[str]:
         """The search terms of ``text``: words, then characters and bigrams; repeats kept."""
@@ -103,14 +111,14 @@ class Tokenizer:
     def _analyse(self, text: str) -> tuple[list[str], list[str], list[str]]:
         """Terms (words, then n-grams), the words alone, and jieba's pieces."""
         normalised = normalise(text)
-        pieces = self._jieba.lcut(normalised)
+        pieces = self._cutter.cut(normalised)
         words = self._kept_words(pieces)
         terms = list(words)
         if self.char_ngrams:
             stop = self.stopwords
             for run in _CJK_RUN.findall(normalised):
-                terms.extend(c for c in run if c not in stop)
-                terms.extend(b for b in (run[i : i + 2] for i in range(len(run) - 1)) if b not in stop)
+                terms.extend(itertools.filterfalse(stop.__contains__, run))
+                terms.extend(itertools.filterfalse(stop.__contains__, map(operator.add, run, run[1:])))
         return terms, words, pieces
 
     def words(self, text: str) -> list[str]:
@@ -118,8 +126,18 @@ class Tokenizer:
         return self.terms_and_words(text)[1]
 
     def _kept_words(self, pieces: list[str]) -> list[str]:
-        words = (self._unglued(w.strip()) for w in pieces)
-        return [stem(word) for word in words if self._kept(word)]
+        known = self._known
+        if len(known) >= _KNOWN_WORDS:
+            known = self._known = {}  # not clear(): another thread may be reading it
+        for piece in pieces:
+            if piece not in known:
+                known[piece] = self._kept_word(piece)
+        return [word for word in map(known.__getitem__, pieces) if word is not None]
+
+    def _kept_word(self, piece: str) -> str | None:
+        """What a piece jieba cut is indexed as (its stem, unglued), or None if dropped."""
+        word = self._unglued(piece.strip())
+        return stem(word) if self._kept(word) else None
 
     def _unglued(self, word: str) -> str:
         """An unknown Chinese word without the stopword characters jieba glued to
