@@ -14,13 +14,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from retrieval.bm25 import BM25Index
-from retrieval.termlist import MARGIN, TermList
+from retrieval.termlist import MARGIN, TermList, segment_cuts
 
 # ``top`` scores every posting directly below this many postings in total.
 DIRECT_POSTINGS = 4096
 # Postings in the first round of required lists; each next round doubles.
 PROBE_POSTINGS = 2048
-GROWTH = 2
 # Distinct passages of the first rounds whose scores set the floor.
 POOL = 2048
 BISECT = 16  # look a passage up in a list by bisection when the list is this much longer
@@ -101,8 +100,7 @@ def _required(
     dense = np.zeros(size)
     seen = np.zeros(size, dtype=bool)
     slot = np.empty(size, dtype=np.intp)
-    pool: list[np.ndarray] = []  # distinct passages of the first lists: the floor's sample
-    pooled = 0
+    pool = np.zeros(0, dtype=np.intp)  # distinct passages of the first lists: the floor's sample
     floor = 0.0  # at most the n-th best score
     done = 0
     budget = PROBE_POSTINGS
@@ -113,17 +111,16 @@ def _required(
             end += 1
         ids, weights = _weights(lists[done:end])
         np.add.at(dense, ids, weights)
-        if pooled < POOL:
+        if pool.size < POOL:
             fresh = ids[~seen[ids]]
             order = np.arange(fresh.size)
             slot[fresh] = order
             fresh = fresh[slot[fresh] == order]  # once each: where its last copy wrote
             seen[fresh] = True
-            pool.append(fresh)
-            pooled += fresh.size
-        floor = max(floor, _nth_best(dense[np.concatenate(pool)], n))
+            pool = np.concatenate((pool, fresh))
+        floor = max(floor, _nth_best(dense[pool], n))
         done = end
-        budget *= GROWTH
+        budget *= 2
     return dense, floor, done
 
 
@@ -138,9 +135,11 @@ def _optional(
     scores = dense[passages]
     slot = np.empty(dense.size, dtype=np.intp)
     slot[passages] = np.arange(passages.size)
+    segments = lists[0].index.postings.splits.shape[1] + 1 if lists else 1
+    cuts = segment_cuts(passages, segments)
     for item in lists:
         if passages.size * BISECT < item.size:
-            hits, places = item.find(passages)
+            hits, places = item.find(passages, cuts)
             if hits.size:
                 scores[hits] += item.weights(places, passages[hits])
         else:
@@ -157,4 +156,5 @@ def _optional(
                 live[passages[~keep]] = False
                 passages, scores = passages[keep], scores[keep]
                 slot[passages] = np.arange(passages.size)
+                cuts = segment_cuts(passages, segments)
     return _best(passages, scores, n)

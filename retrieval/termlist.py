@@ -62,27 +62,33 @@ class TermList:
         positions = np.flatnonzero(live[self.ids])
         return positions, self.ids[positions]
 
-    def find(self, passages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Which of ``passages`` (ascending) hold the term: their indices in
-        ``passages`` and their positions in this list (by bisection, per segment)."""
+    def find(self, passages: np.ndarray, cuts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Which of ``passages`` (ascending; ``segment_cuts(passages)``) hold the
+        term: their indices in ``passages`` and their positions in this list (by
+        bisection in its 16-bit ids, segment by segment)."""
+        if self._ids is not None:
+            return _bisect(self._ids, passages, 0, 0)
         postings = self.index.postings
-        if self._ids is not None or not self.splits:
-            return _bisect(self.ids, passages, 0, 0)
         width = _postings.SEGMENT
         bounds = [0, *self.splits, self.size]
-        cuts = np.searchsorted(passages, np.arange(len(bounds)) * width).tolist()
         hits, places = [], []
         for segment in range(len(bounds) - 1):
             first, end = bounds[segment], bounds[segment + 1]
             begin, stop = cuts[segment], cuts[segment + 1]
             if first < end and begin < stop:
                 low = postings.ids[self.start + first : self.start + end]
-                found, place = _bisect(low, passages[begin:stop] - segment * width, begin, first)
+                local = (passages[begin:stop] - segment * width).astype(low.dtype)
+                found, place = _bisect(low, local, begin, first)
                 hits.append(found)
                 places.append(place)
         if not hits:
             return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
         return np.concatenate(hits), np.concatenate(places)
+
+
+def segment_cuts(passages: np.ndarray, segments: int) -> list[int]:
+    """Where in ``passages`` (ascending) each of ``segments`` segments of ids starts, and the end."""
+    return list(np.searchsorted(passages, np.arange(segments + 1) * _postings.SEGMENT).tolist())
 
 
 def _bisect(ids: np.ndarray, wanted: np.ndarray, offset: int, first: int) -> tuple[np.ndarray, np.ndarray]:
