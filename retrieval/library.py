@@ -61,6 +61,7 @@ class Library:
         self._tokenizer = make_tokenizer(config)
         self._reloading = threading.Lock()
         self._index, skipped = builder(config, self._tokenizer, None)
+        release_free_memory()  # what loading took beside the index
         self.skipped = skipped
         self.loaded_at = datetime.now(UTC)
 
