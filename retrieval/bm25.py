@@ -27,7 +27,7 @@ import numpy as np
 from retrieval.postings import Postings, TermCounts, term_key, term_keys
 from retrieval.termlist import MARGIN, TermList
 
-_MEMO_SIZE = 1 << 14
+_MEMO_SIZE = 1 << 12  # question terms remembered per field: a few hundred questions' worth
 _FEW = 64  # fewer terms than this are hashed one by one (remembered), more in a vectorised pass
 _key = lru_cache(maxsize=_MEMO_SIZE)(term_key)
 
@@ -80,7 +80,6 @@ class BM25Index:
             # corpora that mean is itself zero or negative, and a term in half
             # the passages gets 0: both would hide matching passages.
             self._okapi_floor = p.epsilon * mean if mean > 0 else p.epsilon
-        self._rows: dict[str, int] = {}
         self._memo: dict[str, _Described | None] = {}
 
     @property
@@ -89,23 +88,18 @@ class BM25Index:
 
     def rows(self, terms: Sequence[str]) -> list[int]:
         """Each term's row in the postings, or -1 when no passage holds it."""
-        memo = self._rows
-        missing = [t for t in dict.fromkeys(terms) if t not in memo]
-        if missing:
-            if len(memo) + len(missing) > _MEMO_SIZE:
-                memo.clear()
-            keys = self.postings.keys
-            if len(missing) > _FEW:
-                wanted = term_keys(missing)
-            else:
-                wanted = np.fromiter(map(_key, missing), dtype=np.uint64, count=len(missing))
-            found = np.searchsorted(keys, wanted)
-            inside = found < keys.size
-            hit = np.zeros(len(missing), dtype=bool)
-            hit[inside] = keys[found[inside]] == wanted[inside]
-            for term, row, ok in zip(missing, found.tolist(), hit.tolist(), strict=True):
-                memo[term] = row if ok else -1
-        return [memo[t] for t in terms]
+        if not terms:
+            return []
+        keys = self.postings.keys
+        if len(terms) > _FEW:
+            wanted = term_keys(terms)
+        else:
+            wanted = np.fromiter(map(_key, terms), dtype=np.uint64, count=len(terms))
+        found = np.searchsorted(keys, wanted)
+        inside = found < keys.size
+        hit = np.zeros(len(terms), dtype=bool)
+        hit[inside] = keys[found[inside]] == wanted[inside]
+        return np.where(hit, found, -1).tolist()  # type: ignore[no-any-return]
 
     def idf(self, df: int) -> float:
         n, p = self.size, self.params
@@ -142,6 +136,7 @@ class BM25Index:
         if missing:
             if len(memo) + len(missing) > _MEMO_SIZE:
                 memo.clear()
+                missing = list(terms)
             postings = self.postings
             rows = np.asarray(self.rows(missing), dtype=np.intp)
             memo.update(dict.fromkeys(missing))

@@ -28,7 +28,7 @@ _HAN = re.compile("([\u4e00-\u9fd5]+)")
 _HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _MIN_FLOAT = -3.14e100
 _NO_SCORE = float("-inf")  # below any route's score
-_KNOWN_RUNS = 1 << 16  # runs of single characters whose words are remembered, at most
+_KNOWN_RUNS = 1 << 14  # runs of single characters whose words are remembered, at most
 
 
 class Dictionary(Protocol):

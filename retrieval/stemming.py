@@ -12,7 +12,7 @@ _ENGLISH = re.compile(r"[a-z]+")
 _local = threading.local()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 14)
 def stem(word: str) -> str:
     """The stem of a lower-case English word; anything else unchanged."""
     if not _ENGLISH.fullmatch(word):

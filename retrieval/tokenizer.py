@@ -47,7 +47,7 @@ _WORD_CHAR = re.compile(r"\w")
 _LONE_LETTER = re.compile(r"[a-z]")
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")  # NFKC: ！ to ～ are ! to ~, the ideographic space a space
 _QUESTION_WORD = re.compile(r"(哪|几|第几|多少)[\u4e00-\u9fff]?")
-_KNOWN_WORDS = 1 << 18  # pieces whose kept word is remembered, at most
+_KNOWN_WORDS = 1 << 15  # pieces whose kept word is remembered, at most
 
 
 def load_stopwords(path: Path) -> frozenset[str]:

@@ -8,7 +8,7 @@ import rank_bm25
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval import maxscore, postings, splicing, termlist
+from retrieval import bm25, maxscore, postings, splicing, termlist
 from retrieval.bm25 import BM25Index, BM25Params
 from retrieval.maxscore import top
 from retrieval.postings import Postings, TermCounts, term_keys
@@ -52,6 +52,18 @@ def test_scores_match_rank_bm25_up_to_a_constant(
         expected = expected - (expected.min() - ours.min())
     assert np.allclose(ours[matching], expected[matching], rtol=1e-4, atol=1e-4)
     assert not ours[~matching].any()
+
+
+def test_remembered_terms_start_afresh_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bm25, "_MEMO_SIZE", 3)
+    corpus = [["a", "b"], ["c", "d"], ["a", "e"]]
+    index, fresh = BM25Index(corpus), BM25Index(corpus)
+    for query in (["a", "b"], ["c", "d"], ["a", "e", "z"], ["b", "c", "d", "e"]):
+        got = index.score(query)
+        want = BM25Index(corpus).score(query)
+        assert got.passages.tolist() == want.passages.tolist()
+        assert got.scores.tolist() == want.scores.tolist()
+    assert fresh.term_weights(["a", "z"]) == index.term_weights(["a", "z"])
 
 
 def test_passages_without_a_question_term_are_never_candidates() -> None:
