@@ -24,7 +24,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from retrieval.postings import Postings, TermCounts, term_key, term_keys
+from retrieval.postings import Postings
+from retrieval.termcounts import TermCounts
+from retrieval.termkeys import term_key, term_keys
 from retrieval.termlist import MARGIN, TermList
 
 _MEMO_SIZE = 1 << 12  # question terms remembered per field: a few hundred questions' worth

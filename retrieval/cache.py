@@ -46,7 +46,8 @@ import numpy as np
 
 from retrieval.cuts import Cuts
 from retrieval.passage import Document, Passage
-from retrieval.postings import Postings, TermCounts
+from retrieval.postings import Postings
+from retrieval.termcounts import TermCounts
 from retrieval.tokenizer import Tokenizer
 from retrieval.workers import Indexed
 

@@ -30,11 +30,12 @@ from retrieval.cuts import Cuts
 from retrieval.errors import DocumentsError
 from retrieval.index import Index
 from retrieval.passage import Document
-from retrieval.postings import Postings, TermCounts
+from retrieval.postings import Postings
 from retrieval.progress import Progress
 from retrieval.reader import Skipped
 from retrieval.reader import log as reader_log
 from retrieval.scanning import scan
+from retrieval.termcounts import TermCounts
 from retrieval.tokenizer import Tokenizer
 from retrieval.workers import Indexed, Job, index_files
 

@@ -1,15 +1,14 @@
 """Postings lists: which passages hold each term, and how often.
 
-Each term is a 64-bit key (``term_key``: FNV-1a of its code points; no term
-strings are kept), keys are sorted, and each has the ascending ids of the
-passages holding it and how often (tf, the smallest unsigned type that fits).
+Each term is a 64-bit key (``retrieval.termkeys``), keys are sorted, and each
+has the ascending ids of the passages holding it and how often (tf, the
+smallest unsigned type that fits).
 Passage ids are kept as 16 bits within segments of 65,536 passages (each
 term records where its next segment starts), so a posting takes 3 bytes.
-``TermCounts`` are the counted terms of a run of passages (what a document
-adds, cached per document); ``Postings.update`` renumbers, drops and merges in
-vectorised passes, so a reload never rebuilds what it keeps. Distinct strings
-with equal keys would be one term: with 2^64 keys, a vocabulary of a million
-terms has odds of about 3e-8 of one such pair.
+Postings are built from ``TermCounts`` (``retrieval.termcounts``);
+``Postings.update`` splices one file's passages in (``retrieval.splicing``) or
+renumbers, drops and merges in vectorised passes (``retrieval.merging``), so a
+reload never rebuilds what it keeps.
 """
 
 from __future__ import annotations
@@ -19,182 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_FNV_OFFSET = 0xCBF29CE484222325
-_FNV_PRIME = 0x100000001B3
-_MASK64 = (1 << 64) - 1
-_VECTOR_WIDTH = 24  # longer terms (rare) are hashed one by one
-
-
-def _term_key(term: str) -> int:
-    key = _FNV_OFFSET
-    for char in term:
-        code = ord(char)
-        if code:
-            key = ((key ^ code) * _FNV_PRIME) & _MASK64
-    return key
-
-
-def term_keys(terms: Sequence[str]) -> np.ndarray:
-    """The uint64 key of each term: 64-bit FNV-1a over its code points (NULs skipped)."""
-    keys = np.empty(len(terms), dtype=np.uint64)
-    if not terms:
-        return keys
-    longest = max(map(len, terms))
-    if longest > _VECTOR_WIDTH:
-        short = [i for i, term in enumerate(terms) if len(term) <= _VECTOR_WIDTH]
-        keys[short] = term_keys([terms[i] for i in short])
-        for i, term in enumerate(terms):
-            if len(term) > _VECTOR_WIDTH:
-                keys[i] = _term_key(term)
-        return keys
-    text = np.array(terms, dtype=f"<U{max(longest, 1)}")
-    codes = text.view("<u4").reshape(len(terms), max(longest, 1)).astype(np.uint64)
-    keys.fill(_FNV_OFFSET)
-    prime = np.uint64(_FNV_PRIME)
-    for column in codes.T:
-        keys = np.where(column != 0, (keys ^ column) * prime, keys)
-    return keys
-
-
-def term_key(term: str) -> int:
-    return _term_key(term)
-
-
-def _smallest_unsigned(largest: int) -> type[np.unsignedinteger]:
-    if largest <= 0xFF:
-        return np.uint8
-    if largest <= 0xFFFF:
-        return np.uint16
-    return np.uint32
-
-
-def _narrow(values: np.ndarray) -> np.ndarray:
-    largest = int(values.max()) if values.size else 0
-    return values.astype(_smallest_unsigned(largest), copy=False)
-
-
-@dataclass(frozen=True)
-class TermCounts:
-    """The terms of a run of consecutive passages, counted (one field).
-
-    Passage ``i`` holds ``sizes[i]`` distinct terms, as consecutive entries of
-    ``terms`` (indices into ``vocab``, the sorted keys) and ``counts``;
-    ``lengths[i]`` is its number of terms, repeats included.
-    """
-
-    vocab: np.ndarray  # uint64, sorted, distinct
-    terms: np.ndarray  # uint32 index into vocab, per posting
-    counts: np.ndarray  # unsigned, per posting
-    sizes: np.ndarray  # int32, per passage
-    lengths: np.ndarray  # int32, per passage
-
-    @property
-    def passages(self) -> int:
-        return len(self.sizes)
-
-    @classmethod
-    def count(cls, corpus: Sequence[Sequence[str]]) -> TermCounts:
-        """Count the terms of each passage of ``corpus``."""
-        index: dict[str, int] = {}
-        setdefault = index.setdefault
-        local = np.fromiter(
-            (setdefault(term, len(index)) for words in corpus for term in words), dtype=np.int64
-        )
-        lengths = np.fromiter(map(len, corpus), dtype=np.int32, count=len(corpus))
-        passage = np.repeat(np.arange(len(corpus), dtype=np.int64), lengths)
-        pairs, counts = np.unique(passage * max(len(index), 1) + local, return_counts=True)
-        keys = term_keys(list(index))
-        order = np.argsort(keys, kind="stable")
-        rank = np.empty(len(keys), dtype=np.uint32)
-        rank[order] = np.arange(len(keys), dtype=np.uint32)
-        vocab = keys[order]
-        result = cls(
-            vocab=vocab,
-            terms=rank[pairs % max(len(index), 1)],
-            counts=_narrow(counts),
-            sizes=np.bincount(pairs // max(len(index), 1), minlength=len(corpus)).astype(np.int32),
-            lengths=lengths,
-        )
-        if vocab.size > 1 and bool((vocab[1:] == vocab[:-1]).any()):
-            return result._merge_equal_keys()
-        return result
-
-    def _merge_equal_keys(self) -> TermCounts:
-        """Two distinct terms with one key (see the module's note) become one term."""
-        vocab, inverse = np.unique(self.vocab, return_inverse=True)
-        keys = inverse[self.terms]
-        terms: list[int] = []
-        counts: list[int] = []
-        sizes = np.empty_like(self.sizes)
-        start = 0
-        for passage, size in enumerate(self.sizes.tolist()):
-            merged: dict[int, int] = {}
-            for key, count in zip(
-                keys[start : start + size].tolist(), self.counts[start : start + size].tolist(), strict=True
-            ):
-                merged[key] = merged.get(key, 0) + count
-            terms.extend(merged)
-            counts.extend(merged.values())
-            sizes[passage] = len(merged)
-            start += size
-        return TermCounts(
-            vocab=vocab,
-            terms=np.asarray(terms, dtype=np.uint32),
-            counts=_narrow(np.asarray(counts, dtype=np.int64)),
-            sizes=sizes,
-            lengths=self.lengths,
-        )
-
-    @staticmethod
-    def concat(parts: Sequence[TermCounts]) -> TermCounts:
-        """The passages of ``parts``, one after the other, over one vocabulary."""
-        if len(parts) == 1:
-            return parts[0]
-        vocab, renumbered = _union([p.vocab for p in parts])
-        bounds = np.cumsum([0, *(p.vocab.size for p in parts)]).tolist()
-        terms = [renumbered[bounds[i] : bounds[i + 1]][p.terms] for i, p in enumerate(parts)]
-        largest = max((int(p.counts.max()) for p in parts if p.counts.size), default=0)
-        dtype = _smallest_unsigned(largest)
-        return TermCounts(
-            vocab=vocab,
-            terms=np.concatenate(terms) if terms else np.zeros(0, np.uint32),
-            counts=np.concatenate([p.counts.astype(dtype) for p in parts]) if parts else np.zeros(0, dtype),
-            sizes=np.concatenate([p.sizes for p in parts]) if parts else np.zeros(0, np.int32),
-            lengths=np.concatenate([p.lengths for p in parts]) if parts else np.zeros(0, np.int32),
-        )
-
-    def check(self) -> None:
-        """Raise ``ValueError`` unless the arrays fit together (for data read from disk)."""
-        if self.vocab.dtype != np.uint64 or self.sizes.dtype != np.int32 or self.lengths.dtype != np.int32:
-            raise ValueError("term counts have the wrong types")
-        if self.counts.dtype.kind != "u" or self.terms.dtype != np.uint32:
-            raise ValueError("term counts have the wrong types")
-        if self.sizes.shape != self.lengths.shape or self.terms.shape != self.counts.shape:
-            raise ValueError("term counts have mismatched lengths")
-        if int(self.sizes.sum()) != self.terms.size or (self.sizes < 0).any():
-            raise ValueError("term counts do not add up")
-        if self.vocab.size and (self.vocab[1:] <= self.vocab[:-1]).any():
-            raise ValueError("term counts' vocabulary is not sorted")
-        if self.terms.size and int(self.terms.max()) >= self.vocab.size:
-            raise ValueError("term counts refer past their vocabulary")
-        if self.counts.size and int(self.counts.min()) < 1:
-            raise ValueError("term counts hold a zero count")
-
-
-def _union(vocabs: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted distinct keys of sorted ``vocabs``, and where each of their keys
-    (all of them, one vocabulary after the other) is in it: one stable sort,
-    which merges the sorted runs (``np.unique`` hashes, and searching each
-    vocabulary in the union costs more)."""
-    keys = np.concatenate(vocabs) if vocabs else np.zeros(0, np.uint64)
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    first = np.ones(keys.size, dtype=bool)
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    renumbered = np.empty(keys.size, dtype=np.uint32)
-    renumbered[order] = np.cumsum(first, dtype=np.uint32) - 1
-    return ordered[first], renumbered
-
+from retrieval.merging import merged, renumbered, without
+from retrieval.termcounts import TermCounts
 
 SEGMENT = 1 << 16  # passage ids are kept as 16 bits within segments of this many passages (a power of 2)
 
@@ -357,7 +182,7 @@ class Postings:
                 raise ValueError("added passages overlap the kept ones")
             lengths[new_ids] = counts.lengths
             new = Postings.build(counts, size, new_ids)
-            keys, indptr, ids, tf, maxtf = _merge(keys, indptr, ids, tf, maxtf, new)
+            keys, indptr, ids, tf, maxtf = merged(keys, indptr, ids, tf, maxtf, new)
         return Postings.of(keys, indptr, ids, tf, maxtf, lengths)
 
     def _renumber(
@@ -366,7 +191,7 @@ class Postings:
         lengths = np.zeros(size, dtype=np.int32)
         old = np.flatnonzero(remap >= 0)
         lengths[remap[old]] = self.lengths[old]
-        ids = _renumbered(self.passage_ids(), remap)
+        ids = renumbered(self.passage_ids(), remap)
         dropped = np.flatnonzero(ids < 0)
         if dropped.size == 0:
             return self.keys, self.indptr, ids, self.tf, self.maxtf, lengths
@@ -377,8 +202,8 @@ class Postings:
         return (
             self.keys[used],
             indptr,
-            _without(ids, dropped),
-            _without(self.tf, dropped),
+            without(ids, dropped),
+            without(self.tf, dropped),
             self.maxtf[used],
             lengths,
         )
@@ -422,91 +247,3 @@ class Postings:
             raise ValueError("postings hold a zero tf")
         if (self.lengths < 0).any():
             raise ValueError("postings hold a negative length")
-
-
-def _renumbered(ids: np.ndarray, remap: np.ndarray) -> np.ndarray:
-    """``remap[ids]`` (int32); when ``remap`` is a few runs of shifted ids (as a
-    reload of a few documents makes it), by comparisons rather than a gather."""
-    shift = np.where(remap >= 0, remap - np.arange(remap.size), np.iinfo(np.int64).min)
-    edges = np.flatnonzero(np.diff(shift)) + 1
-    if edges.size > 4:
-        return np.asarray(remap.astype(np.int32)[ids])
-    result = ids.copy()
-    starts = [0, *edges.tolist()]
-    values = shift[starts].tolist()
-    for start, value in zip(starts, values, strict=True):
-        if start == 0 and value == 0:
-            continue
-        where = ids >= start  # each run overrides the ones before it
-        if value == np.iinfo(np.int64).min:
-            result[where] = -1
-        else:
-            np.add(ids, value, out=result, where=where)
-    return result
-
-
-def _inserted(values: np.ndarray, places: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """``np.insert(values, places, new)`` for ascending ``places``, by copying the
-    runs between them (cheaper than a mask over all when few go in)."""
-    if not new.size:
-        return values.copy()
-    result = np.empty(values.size + new.size, dtype=values.dtype)
-    cuts = np.flatnonzero(np.diff(places)) + 1  # new values going in at one place come together
-    starts = [0, *cuts.tolist()]
-    spots = places[starts].tolist()
-    ends = [*cuts.tolist(), new.size]
-    taken = 0
-    written = 0
-    for spot, start, end in zip(spots, starts, ends, strict=True):
-        result[written : written + spot - taken] = values[taken:spot]
-        written += spot - taken
-        result[written : written + end - start] = new[start:end]
-        written += end - start
-        taken = spot
-    result[written:] = values[taken:]
-    return result
-
-
-def _without(values: np.ndarray, dropped: np.ndarray) -> np.ndarray:
-    """``values`` without the (ascending) positions ``dropped``: the runs between
-    them copied, cheaper than a mask over all when few are dropped."""
-    starts = [0, *(dropped + 1).tolist()]
-    ends = [*dropped.tolist(), values.size]
-    return np.concatenate([values[a:b] for a, b in zip(starts, ends, strict=True) if b > a] or [values[:0]])
-
-
-def _merge(
-    keys: np.ndarray, indptr: np.ndarray, ids: np.ndarray, tf: np.ndarray, maxtf: np.ndarray, new: Postings
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Postings (full int32 ids) and ``new``'s (of other passages) in one."""
-    new_ids = new.passage_ids()
-    where = np.searchsorted(keys, new.keys)
-    known = where < keys.size
-    known[known] = keys[where[known]] == new.keys[known]
-    sizes = np.diff(new.indptr)
-    term = np.repeat(np.arange(new.keys.size), sizes)
-    low = indptr[where][term]
-    high = np.where(known, indptr[np.minimum(where + 1, keys.size)], indptr[where])[term]
-    while True:  # bisect each new posting's place in its term's list, all at once
-        open_ = low < high
-        if not open_.any():
-            break
-        middle = (low + high) // 2
-        below = open_ & (ids[np.minimum(middle, max(ids.size - 1, 0))] < new_ids)
-        low = np.where(below, middle + 1, low)
-        high = np.where(open_ & ~below, middle, high)
-    merged_ids = _inserted(ids, low, new_ids)
-    dtype = np.promote_types(tf.dtype, new.tf.dtype)
-    merged_tf = _inserted(tf.astype(dtype, copy=False), low, new.tf.astype(dtype, copy=False))
-    fresh = ~known
-    merged_keys = np.insert(keys, where[fresh], new.keys[fresh])
-    old_place = np.arange(keys.size) + np.searchsorted(new.keys[fresh], keys)
-    new_place = np.searchsorted(merged_keys, new.keys)
-    counts = np.zeros(merged_keys.size, dtype=np.int64)
-    counts[old_place] = np.diff(indptr)
-    counts[new_place] += sizes
-    merged_maxtf = np.zeros(merged_keys.size, dtype=dtype)
-    merged_maxtf[old_place] = maxtf
-    merged_maxtf[new_place] = np.maximum(merged_maxtf[new_place], new.maxtf)
-    merged_indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    return merged_keys, merged_indptr, merged_ids, merged_tf, merged_maxtf

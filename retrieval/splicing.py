@@ -17,7 +17,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from retrieval import postings as _postings
-from retrieval.postings import Postings, TermCounts
+from retrieval.postings import Postings
+from retrieval.termcounts import TermCounts
 
 
 def block(remap: np.ndarray, size: int, added: Sequence[tuple[int, TermCounts]]) -> tuple[int, int] | None:

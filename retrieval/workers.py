@@ -29,8 +29,8 @@ from retrieval.cuts import Cuts
 from retrieval.encoding import UndecodableFile
 from retrieval.index import passage_terms
 from retrieval.passage import Document
-from retrieval.postings import TermCounts
 from retrieval.reader import Skipped, read_document
+from retrieval.termcounts import TermCounts
 from retrieval.tokenizer import Tokenizer
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from retrieval import bm25, maxscore, postings, splicing, termlist
 from retrieval.bm25 import BM25Index, BM25Params
 from retrieval.maxscore import top
-from retrieval.postings import Postings, TermCounts, term_keys
+from retrieval.postings import Postings
+from retrieval.termcounts import TermCounts
+from retrieval.termkeys import term_key, term_keys
 
 WORDS = st.sampled_from(list("abcdefghijklmnopqrstuvwxyz"))
 CORPUS = st.lists(st.lists(WORDS, min_size=1, max_size=15), min_size=4, max_size=40)
@@ -256,10 +258,10 @@ def test_one_document_replaced_is_spliced_as_the_general_update_would(
 def test_term_keys_are_stable_and_vectorised_like_one_by_one() -> None:
     terms = ["a", "ab", "ba", "沧州", "中院", "x" * 30, "", "é", "𠀋字", "bm25"]
     keys = term_keys(terms)
-    assert keys.tolist() == [postings.term_key(t) for t in terms]
+    assert keys.tolist() == [term_key(t) for t in terms]
     assert len(set(keys.tolist())) == len(terms)
-    assert postings.term_key("a") == 0xAF63DC4C8601EC8C  # FNV-1a 64 of "a": the cache depends on it
-    assert term_keys(["a" * 40]).tolist() == [postings.term_key("a" * 40)]
+    assert term_key("a") == 0xAF63DC4C8601EC8C  # FNV-1a 64 of "a": the cache depends on it
+    assert term_keys(["a" * 40]).tolist() == [term_key("a" * 40)]
 
 
 def test_check_rejects_inconsistent_postings() -> None:

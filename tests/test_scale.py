@@ -10,7 +10,8 @@ import pytest
 
 from retrieval.bm25 import BM25Index
 from retrieval.maxscore import top
-from retrieval.postings import SEGMENT, Postings, TermCounts
+from retrieval.postings import SEGMENT, Postings
+from retrieval.termcounts import TermCounts
 from tests.conftest import PROJECT
 
 sys.path.insert(0, str(PROJECT / "benchmarks"))
