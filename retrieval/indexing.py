@@ -24,7 +24,8 @@ import numpy as np
 
 from retrieval.allocator import release_free_memory
 from retrieval.bm25 import BM25Index
-from retrieval.cache import IndexCache, Snapshot, cache_key
+from retrieval.cache import IndexCache, Snapshot
+from retrieval.cachekey import cache_key
 from retrieval.config import RetrievalConfig
 from retrieval.cuts import Cuts
 from retrieval.errors import DocumentsError

@@ -17,8 +17,9 @@ import pytest
 
 from bot.settings import load_settings
 from retrieval import cache as cache_module
-from retrieval import postings, workers
-from retrieval.cache import IndexCache, cache_key, default_cache_dir
+from retrieval import cachekey, postings, workers
+from retrieval.cache import IndexCache, default_cache_dir
+from retrieval.cachekey import cache_key
 from retrieval.config import RetrievalConfig
 from retrieval.cuts import Cuts
 from retrieval.index import Index
@@ -287,7 +288,7 @@ def test_writes_are_atomic(make_docs: MakeDocs, tmp_path: Path, monkeypatch: pyt
         file.write(b"QABOTIDX half a file")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cache_module, "_write_file", crash)
+    monkeypatch.setattr(cache_module, "write_file", crash)
     (folder / "d.txt").write_text("沧州中院副院长是张三。\n", encoding="utf-8")
     open_library(folder, cache)
     assert snapshot.read_bytes() == before  # the old file, whole
@@ -487,7 +488,7 @@ def test_the_cache_key_follows_the_code_that_makes_passages_and_terms(
     code.mkdir()
     for module in (PROJECT / "retrieval").glob("*.py"):
         (code / module.name).write_bytes(module.read_bytes())
-    monkeypatch.setattr(cache_module, "_CODE", code)
+    monkeypatch.setattr(cachekey, "_CODE", code)
     tokenizer = make_tokenizer(RetrievalConfig(docs_dir=PROJECT))
     key = cache_key(tokenizer, 400)
     with (code / "relevance.py").open("a", encoding="utf-8") as file:

@@ -1,0 +1,70 @@
+"""The cache key: a hash of everything that decides a document's passages and terms.
+
+The tokenizer's settings with the stopwords' and user dictionary's contents,
+the passage length limit, the code of ``retrieval/`` that makes passages and
+terms, the versions of jieba, OpenCC and Snowball, and the cache format: a
+change of any of them starts the cache afresh.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.metadata
+from pathlib import Path
+
+from retrieval.tokenizer import Tokenizer
+
+CACHE_FORMAT = 3
+_CODE = Path(__file__).resolve().parent
+_PACKAGES = ("jieba", "opencc", "snowballstemmer")
+# Modules that decide nothing the cache holds (passages, their terms, postings
+# layout): changing them keeps the cache. Any other module of retrieval/,
+# new ones included, starts it afresh.
+_NOT_CACHED = frozenset(
+    {
+        "allocator.py",
+        "answer.py",
+        "bm25.py",
+        "datasets.py",
+        "evaluation.py",
+        "highlight.py",
+        "library.py",
+        "maxscore.py",
+        "termlist.py",
+        "progress.py",
+        "relevance.py",
+        "spans.py",
+    }
+)
+
+
+def _describe(value: object) -> bytes:
+    if isinstance(value, (set, frozenset)):
+        return "\n".join(sorted(map(str, value))).encode()
+    if isinstance(value, Path):
+        try:
+            return b"file:" + value.read_bytes()
+        except OSError:
+            return f"missing:{value}".encode()
+    return repr(value).encode()
+
+
+def cache_key(tokenizer: Tokenizer, max_chars: int) -> str:
+    """A hash of everything that decides a document's passages and terms."""
+    digest = hashlib.sha256()
+
+    def feed(label: str, data: bytes) -> None:
+        digest.update(f"{label}:{len(data)}:".encode() + data)
+
+    feed("format", str(CACHE_FORMAT).encode())
+    feed("max_chars", str(max_chars).encode())
+    for field in dataclasses.fields(tokenizer):
+        if field.init:
+            feed(f"tokenizer.{field.name}", _describe(getattr(tokenizer, field.name)))
+    for module in sorted(_CODE.glob("*.py")):
+        if module.name not in _NOT_CACHED:
+            feed(module.name, module.read_bytes())
+    for package in _PACKAGES:
+        feed(package, importlib.metadata.version(package).encode())
+    return digest.hexdigest()
