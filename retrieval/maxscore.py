@@ -53,10 +53,14 @@ def _accumulate(lists: Sequence[TermList], size: int) -> tuple[np.ndarray, np.nd
     return passages, dense[passages]
 
 
-def _nth_best(scores: np.ndarray, n: int) -> float:
+def _nth_best(scores: np.ndarray, n: int, scratch: bool = False) -> float:
+    """The n-th largest of ``scores`` (0 when fewer); ``scratch``: they may be reordered."""
     if scores.size < n:
         return 0.0
-    return float(np.partition(scores, scores.size - n)[scores.size - n])
+    if not scratch:
+        return float(np.partition(scores, scores.size - n)[scores.size - n])
+    scores.partition(scores.size - n)
+    return float(scores[scores.size - n])
 
 
 def _best(passages: np.ndarray, scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -116,9 +120,10 @@ def _required(
             order = np.arange(fresh.size)
             slot[fresh] = order
             fresh = fresh[slot[fresh] == order]  # once each: where its last copy wrote
+            fresh = fresh[: POOL - pool.size]
             seen[fresh] = True
             pool = np.concatenate((pool, fresh))
-        floor = max(floor, _nth_best(dense[pool], n))
+        floor = max(floor, _nth_best(dense[pool], n, scratch=True))
         done = end
         budget *= 2
     return dense, floor, done
