@@ -20,7 +20,8 @@ measurement runs in a fresh process:
   no-answer rule on the candidates and highlighting the 3 hits;
 - RSS: the process's resident memory when answering (``VmRSS``) and its peak.
 
-It prints a Markdown table and the machine it ran on. It takes a few minutes.
+It prints a Markdown table, the machine it ran on and the targets at 100k passages
+(met or MISSED). It takes about 7 minutes on 2 idle cores.
 """
 
 from __future__ import annotations
