@@ -19,9 +19,10 @@ from retrieval.cuts import Cuts
 from retrieval.errors import QuestionError
 from retrieval.highlight import highlight
 from retrieval.maxscore import top
+from retrieval.normalisation import normalise, normalise_with_offsets
 from retrieval.passage import Document, Passage
 from retrieval.relevance import Relevance
-from retrieval.tokenizer import Tokenizer, normalise, normalise_with_offsets
+from retrieval.tokenizer import Tokenizer
 
 CONTEXT_WEIGHT = 0.75
 # How many of the best-scored passages are checked by the "no answer" rule

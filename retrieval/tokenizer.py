@@ -14,7 +14,6 @@ import logging
 import math
 import operator
 import re
-import unicodedata
 import warnings
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.errors import DocumentsError
-from retrieval.script import to_simplified
+from retrieval.normalisation import normalise, normalise_with_offsets
 from retrieval.segmenter import HiddenMarkov, Segmenter
 from retrieval.spans import Term, bigrams, words_at_cuts
 from retrieval.stemming import stem
@@ -45,7 +44,6 @@ _WORD_CHAR = re.compile(r"\w")
 # as vague as the stopwords 哪 几 多少, whatever the measure word.
 # A letter on its own is the rest of "what's" or "U.S.": it tells nothing.
 _LONE_LETTER = re.compile(r"[a-z]")
-_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")  # NFKC: ！ to ～ are ! to ~, the ideographic space a space
 _QUESTION_WORD = re.compile(r"(哪|几|第几|多少)[\u4e00-\u9fff]?")
 _KNOWN_WORDS = 1 << 15  # pieces whose kept word is remembered, at most
 
@@ -57,25 +55,6 @@ def load_stopwords(path: Path) -> frozenset[str]:
         if not line.lstrip().startswith("#"):
             words.update(normalise(word) for word in line.split())
     return frozenset(words)
-
-
-def normalise(text: str) -> str:
-    return to_simplified(_nfkc(text).lower())
-
-
-def _nfkc(text: str) -> str:
-    """``unicodedata.normalize("NFKC", text)``, five times faster on Chinese text:
-    its full-width punctuation (，：（）) is replaced by what NFKC makes of it (the
-    same single characters), and the rest is usually normalised already."""
-    if unicodedata.is_normalized("NFKC", text):
-        return text
-    text = _FULL_WIDTH.sub(_half_width, text)
-    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
-
-
-def _half_width(match: re.Match[str]) -> str:
-    char = match.group()
-    return " " if char == "\u3000" else chr(ord(char) - 0xFEE0)
 
 
 @dataclass
@@ -221,17 +200,3 @@ def _segmenter(user_dict: Path | None, stamp: int) -> jieba.Tokenizer:
 def _median_weight(segmenter: jieba.Tokenizer) -> float:
     frequencies = np.fromiter(segmenter.FREQ.values(), dtype=np.float64)
     return math.log(segmenter.total / float(np.median(frequencies[frequencies > 0])))
-
-
-def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
-    """The normalised text and, for each of its characters, where it came from."""
-    normalised = normalise(text)
-    if len(normalised) == len(text):
-        return normalised, list(range(len(text)))
-    pieces: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        piece = normalise(char)
-        pieces.append(piece)
-        origin.extend([index] * len(piece))
-    return "".join(pieces), origin

@@ -1,0 +1,49 @@
+"""Text as it is matched: NFKC, lower case, Traditional Chinese as Simplified.
+
+Documents and questions go through the same ``normalise``, so 滄州 finds 沧州,
+ＢＭ２５ finds bm25 and full-width punctuation is plain. Passages are always
+shown as written: ``normalise_with_offsets`` says where each normalised
+character came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from retrieval.script import to_simplified
+
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")  # NFKC: ！ to ～ are ! to ~, the ideographic space a space
+
+
+def normalise(text: str) -> str:
+    return to_simplified(_nfkc(text).lower())
+
+
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, five times faster on Chinese text:
+    its full-width punctuation (，：（）) is replaced by what NFKC makes of it (the
+    same single characters), and the rest is usually normalised already."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    text = _FULL_WIDTH.sub(_half_width, text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
+def _half_width(match: re.Match[str]) -> str:
+    char = match.group()
+    return " " if char == "\u3000" else chr(ord(char) - 0xFEE0)
+
+
+def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The normalised text and, for each of its characters, where it came from."""
+    normalised = normalise(text)
+    if len(normalised) == len(text):
+        return normalised, list(range(len(text)))
+    pieces: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        piece = normalise(char)
+        pieces.append(piece)
+        origin.extend([index] * len(piece))
+    return "".join(pieces), origin
