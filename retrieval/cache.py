@@ -51,10 +51,10 @@ from retrieval.cachefile import (
     write_file,
 )
 from retrieval.cachekey import CACHE_FORMAT
+from retrieval.counting import Indexed
 from retrieval.cuts import Cuts
 from retrieval.passage import Document
 from retrieval.postings import Postings
-from retrieval.workers import Indexed
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")

@@ -27,6 +27,7 @@ from retrieval.bm25 import BM25Index
 from retrieval.cache import IndexCache, Snapshot
 from retrieval.cachekey import cache_key
 from retrieval.config import RetrievalConfig
+from retrieval.counting import Indexed, Job
 from retrieval.cuts import Cuts
 from retrieval.errors import DocumentsError
 from retrieval.index import Index
@@ -38,7 +39,7 @@ from retrieval.reader import log as reader_log
 from retrieval.scanning import scan
 from retrieval.termcounts import TermCounts
 from retrieval.tokenizer import Tokenizer
-from retrieval.workers import Indexed, Job, index_files
+from retrieval.workers import index_files
 
 log = logging.getLogger(__name__)
 _saving = threading.Lock()

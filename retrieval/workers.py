@@ -1,4 +1,4 @@
-"""Documents to counted terms, on every core.
+"""Documents to counted terms (``retrieval.counting``), on every core.
 
 Tokenising is the slow part of indexing (jieba takes about a millisecond a
 passage), so a large build reads, parses and tokenises its documents in
@@ -19,18 +19,11 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-import numpy as np
-
-from retrieval.cuts import Cuts
-from retrieval.encoding import UndecodableFile
-from retrieval.index import passage_terms
-from retrieval.passage import Document
-from retrieval.reader import Skipped, read_document
-from retrieval.termcounts import TermCounts
+from retrieval.counting import Indexed, Job, index_file
+from retrieval.reader import Skipped
 from retrieval.tokenizer import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -38,108 +31,6 @@ log = logging.getLogger(__name__)
 # Below this many bytes of documents to tokenise, starting workers costs more than it saves.
 PARALLEL_BYTES = 1 << 20
 _CHUNKS_PER_WORKER = 24
-
-
-@dataclass(frozen=True)
-class Indexed:
-    """A document, its passages' terms counted (one ``TermCounts`` per field),
-    and where jieba cut their texts."""
-
-    document: Document
-    fields: tuple[TermCounts, ...]
-    cuts: Cuts
-
-
-@dataclass(frozen=True)
-class Job:
-    """A file to read and index: its path, its name relative to the documents folder, its
-    size, and what an earlier version of it held (its unchanged passages are not tokenised again)."""
-
-    path: Path
-    source: str
-    size: int
-    previous: Indexed | None = None
-
-
-class _Remembering:
-    """A tokenizer that tokenises each text once (the passages of a section share
-    their title and heading), and remembers where jieba cut it."""
-
-    def __init__(self, tokenizer: Tokenizer) -> None:
-        self._tokenizer = tokenizer
-        self._seen: dict[str, tuple[list[str], list[int]]] = {}
-
-    def terms(self, text: str) -> list[str]:
-        return self._analyse(text)[0]
-
-    def cuts(self, text: str) -> list[int]:
-        return self._analyse(text)[1]
-
-    def _analyse(self, text: str) -> tuple[list[str], list[int]]:
-        found = self._seen.get(text)
-        if found is None:
-            found = self._seen[text] = self._tokenizer.terms_and_cuts(text)
-        return found
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._tokenizer, name)
-
-
-def count_document(document: Document, tokenizer: Tokenizer) -> Indexed:
-    """Tokenise and count the terms of each of ``document``'s passages."""
-    remembering = _Remembering(tokenizer)
-    terms = [passage_terms(cast(Tokenizer, remembering), passage) for passage in document.passages]
-    cuts = Cuts.pack([remembering.cuts(passage.text) for passage in document.passages])
-    return Indexed(document, tuple(TermCounts.count(field) for field in zip(*terms, strict=True)), cuts)
-
-
-def index_file(job: Job, folder: Path, max_chars: int, tokenizer: Tokenizer) -> Indexed | Skipped:
-    """Read, parse and count one file; a file with no usable text is skipped."""
-    try:
-        document = read_document(job.path, folder, max_chars)
-    except (UndecodableFile, OSError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        return Skipped(job.source, reason)
-    if job.previous is not None:
-        return recount_document(document, tokenizer, job.previous)
-    return count_document(document, tokenizer)
-
-
-def _rows(counts: TermCounts, start: int, stop: int) -> TermCounts:
-    ends = np.cumsum(counts.sizes, dtype=np.int64)
-    first, last = (int(ends[start - 1]) if start else 0), (int(ends[stop - 1]) if stop else 0)
-    return TermCounts(
-        counts.vocab,
-        counts.terms[first:last],
-        counts.counts[first:last],
-        counts.sizes[start:stop],
-        counts.lengths[start:stop],
-    )
-
-
-def recount_document(document: Document, tokenizer: Tokenizer, previous: Indexed) -> Indexed:
-    """``count_document``, taking the terms and cuts of each passage whose text, title
-    and heading an earlier version's passage had (an edit leaves most as they were)."""
-    known = {(p.text, p.title, p.heading): i for i, p in enumerate(previous.document.passages)}
-    found = [known.get((p.text, p.title, p.heading), -1) for p in document.passages]
-    pieces: list[Indexed] = []
-    start = 0
-    while start < len(found):  # runs of new passages, and of consecutive old ones
-        stop = start + 1
-        if found[start] < 0:
-            while stop < len(found) and found[stop] < 0:
-                stop += 1
-            part = dataclasses.replace(document, passages=document.passages[start:stop])
-            pieces.append(count_document(part, tokenizer))
-        else:
-            while stop < len(found) and found[stop] == found[stop - 1] + 1:
-                stop += 1
-            first, last = found[start], found[stop - 1] + 1
-            fields = tuple(_rows(counts, first, last) for counts in previous.fields)
-            pieces.append(Indexed(document, fields, previous.cuts.slice(first, last)))
-        start = stop
-    fields = tuple(TermCounts.concat([p.fields[i] for p in pieces]) for i in range(len(previous.fields)))
-    return Indexed(document, fields, Cuts.concat([p.cuts for p in pieces]))
 
 
 def tokenizer_spec(tokenizer: Tokenizer) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import pytest
 from bot.settings import load_settings
 from retrieval import cache as cache_module
 from retrieval import cachekey, postings, workers
+from retrieval import counting as counting_module
 from retrieval.cache import IndexCache, default_cache_dir
 from retrieval.cachekey import cache_key
 from retrieval.config import RetrievalConfig
@@ -52,13 +53,13 @@ def segment(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 def tokenised(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The sources of the documents tokenised, in the order they were."""
     seen: list[str] = []
-    count = workers.count_document
+    count = counting_module.count_document
 
-    def counting(document: Document, tokenizer: Tokenizer) -> workers.Indexed:
+    def counting(document: Document, tokenizer: Tokenizer) -> counting_module.Indexed:
         seen.append(document.source)
         return count(document, tokenizer)
 
-    monkeypatch.setattr(workers, "count_document", counting)
+    monkeypatch.setattr(counting_module, "count_document", counting)
     yield seen
 
 
@@ -142,13 +143,13 @@ def test_an_edited_file_tokenises_only_its_new_passages(
     folder = make_docs(FILES)
     library = open_library(folder, tmp_path / "cache")
     counted: list[list[str]] = []
-    count = workers.count_document
+    count = counting_module.count_document
 
-    def counting(document: Document, tokenizer: Tokenizer) -> workers.Indexed:
+    def counting(document: Document, tokenizer: Tokenizer) -> counting_module.Indexed:
         counted.append([p.text for p in document.passages])
         return count(document, tokenizer)
 
-    monkeypatch.setattr(workers, "count_document", counting)
+    monkeypatch.setattr(counting_module, "count_document", counting)
     text = (
         "# 橙子\n\n橙子树四季常青。\n\n橙子富含维生素C。\n\n## 产地\n\n赣南脐橙很有名。\n\n柑橘也很有名。\n"
     )
