@@ -55,9 +55,9 @@ class Scores:
     scores: np.ndarray
 
 
-# A term's row; the start and end of its postings and where their segments
-# change; its idf; and a bound on its tf weights.
-_Described = tuple[int, tuple[int, int, tuple[int, ...]], float, float]
+# The start and end of a term's postings and where their segments change; its
+# idf; and a bound on its tf weights.
+_Described = tuple[tuple[int, int, tuple[int, ...]], float, float]
 
 
 class BM25Index:
@@ -131,7 +131,7 @@ class BM25Index:
         return tf / (tf + k1 * norm)
 
     def _described(self, terms: list[str]) -> list[_Described | None]:
-        """Each term's row, postings range, idf and bound on its ``tf_weight``
+        """Each term's postings range, idf and bound on its ``tf_weight``
         (None when no passage holds it), remembered."""
         memo = self._memo
         missing = [t for t in terms if t not in memo]
@@ -148,11 +148,9 @@ class BM25Index:
             ends = postings.indptr[found + 1].tolist()
             maxtf = postings.maxtf[found].tolist()
             splits = postings.splits[found].tolist()
-            for i, row, start, end, most, split in zip(
-                held.tolist(), found.tolist(), starts, ends, maxtf, splits, strict=True
-            ):
+            for i, start, end, most, split in zip(held.tolist(), starts, ends, maxtf, splits, strict=True):
                 span = (start, end, tuple(s for s in split if s < end - start))
-                memo[missing[i]] = (row, span, self.idf(end - start), self._bound(most))
+                memo[missing[i]] = (span, self.idf(end - start), self._bound(most))
         return [memo[t] for t in terms]
 
     def lists(self, terms: Sequence[str], weight: float = 1.0) -> list[TermList]:
@@ -162,10 +160,10 @@ class BM25Index:
         found = []
         for count, described in zip(repeats.values(), self._described(list(repeats)), strict=True):
             if described is not None:
-                row, span, idf, peak = described
+                span, idf, bound = described
                 factor = weight * count * idf
                 if factor > 0:
-                    found.append(TermList(self, row, span, factor, factor * peak * (1 + MARGIN)))
+                    found.append(TermList(self, span, factor, factor * bound * (1 + MARGIN)))
         return found
 
     def term_weights(self, terms: Sequence[str]) -> dict[str, float]:
@@ -174,7 +172,7 @@ class BM25Index:
         distinct = list(dict.fromkeys(terms))
         weights = {}
         for term, described in zip(distinct, self._described(distinct), strict=True):
-            df = 0 if described is None else described[1][1] - described[1][0]
+            df = 0 if described is None else described[0][1] - described[0][0]
             weights[term] = math.log((self.size + 1) / (df + 0.5))
         return weights
 

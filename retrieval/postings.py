@@ -119,8 +119,13 @@ class Postings:
     def row_ids(self, row: int) -> np.ndarray:
         """The passages (ascending, as intp) that hold term ``row``."""
         start, end = int(self.indptr[row]), int(self.indptr[row + 1])
+        return self.span_ids(start, end, self.splits[row].tolist())
+
+    def span_ids(self, start: int, end: int, splits: Sequence[int]) -> np.ndarray:
+        """The passages (ascending, as intp) of one term's postings ``start`` to
+        ``end``, whose next segments start at offsets ``splits`` in them."""
         ids = self.ids[start:end].astype(np.intp)
-        for split in self.splits[row].tolist():
+        for split in splits:
             ids[split:] += SEGMENT
         return ids
 

@@ -17,18 +17,12 @@ MARGIN = 1e-9  # relative slack on score bounds, far above float64 rounding
 class TermList:
     """One field's postings of one question term, and what they weigh."""
 
-    __slots__ = ("_ids", "bound", "end", "factor", "index", "row", "size", "splits", "start")
+    __slots__ = ("_ids", "bound", "end", "factor", "index", "size", "splits", "start")
 
     def __init__(
-        self,
-        index: BM25Index,
-        row: int,
-        span: tuple[int, int, tuple[int, ...]],
-        factor: float,
-        bound: float,
+        self, index: BM25Index, span: tuple[int, int, tuple[int, ...]], factor: float, bound: float
     ) -> None:
         self.index = index
-        self.row = row
         self.start, self.end, self.splits = span  # where its postings start and end, and its segments
         self.factor = factor  # field weight x (k1 + 1) x repeats in the question x idf
         self.bound = bound  # no posting weighs more
@@ -39,10 +33,7 @@ class TermList:
     def ids(self) -> np.ndarray:
         """The passages holding the term (ascending intp)."""
         if self._ids is None:
-            ids = self.index.postings.ids[self.start : self.end].astype(np.intp)
-            for split in self.splits:
-                ids[split:] += _postings.SEGMENT
-            self._ids = ids
+            self._ids = self.index.postings.span_ids(self.start, self.end, self.splits)
         return self._ids
 
     @property
