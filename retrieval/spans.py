@@ -25,17 +25,17 @@ class Term:
 
 
 def words_at_cuts(
-    text: str, cuts: Sequence[int], wanted: Collection[str], term_of: Callable[[str], str | None]
+    text: str, cuts: Sequence[int], wanted: Collection[str] | None, term_of: Callable[[str], str | None]
 ) -> Iterable[Term]:
-    """The words of ``text`` (cut at ``cuts``) whose terms are ``wanted``, in
-    order; ``term_of`` gives a word's term (an English word's is its stem), or
-    None when it is no term (a stopword)."""
-    english = any(term.isascii() for term in wanted)
+    """The words of ``text`` (cut at ``cuts``) with their terms, in order; only
+    those whose terms are ``wanted``, if given. ``term_of`` gives a word's term
+    (an English word's is its stem), or None when it is no term (a stopword)."""
+    english = wanted is not None and any(term.isascii() for term in wanted)
     for start, end in itertools.pairwise(cuts):
         word = text[start:end]
-        if word in wanted or (english and word.isascii()):
+        if wanted is None or word in wanted or (english and word.isascii()):
             term = term_of(word)
-            if term is not None and term in wanted:
+            if term is not None and (wanted is None or term in wanted):
                 yield Term(term, start, end)
 
 

@@ -165,7 +165,7 @@ class Tokenizer:
         ``normalise_with_offsets(text)``, if known already."""
         normalised, origin = known or normalise_with_offsets(text)
         found: list[Term] = []
-        if cuts and cuts[0] == 0 and cuts[-1] == len(normalised) and wanted is not None:
+        if cuts and cuts[0] == 0 and cuts[-1] == len(normalised):
             found.extend(words_at_cuts(normalised, cuts, wanted, self._term_of))
         else:
             for word, start, end in self._jieba.tokenize(normalised):
@@ -173,12 +173,8 @@ class Tokenizer:
                 if term is not None and (wanted is None or term in wanted):
                     found.append(Term(term, start, end))
         if self.char_ngrams:
-            found.extend(sorted(bigrams(normalised, wanted), key=_start))
+            found.extend(sorted(bigrams(normalised, wanted), key=operator.attrgetter("start")))
         return [Term(t.text, origin[t.start], origin[t.end - 1] + 1) for t in found]
-
-
-def _start(term: Term) -> int:
-    return term.start
 
 
 @lru_cache(maxsize=4)
