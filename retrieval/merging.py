@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from retrieval.bisection import lower_bounds
+
 if TYPE_CHECKING:
     from retrieval.postings import Postings
 
@@ -74,14 +76,7 @@ def merged(
     term = np.repeat(np.arange(new.keys.size), sizes)
     low = indptr[where][term]
     high = np.where(known, indptr[np.minimum(where + 1, keys.size)], indptr[where])[term]
-    while True:  # bisect each new posting's place in its term's list, all at once
-        open_ = low < high
-        if not open_.any():
-            break
-        middle = (low + high) // 2
-        below = open_ & (ids[np.minimum(middle, max(ids.size - 1, 0))] < new_ids)
-        low = np.where(below, middle + 1, low)
-        high = np.where(open_ & ~below, middle, high)
+    low = lower_bounds(ids, low, high, new_ids)  # each new posting's place in its term's list
     merged_ids = inserted(ids, low, new_ids)
     dtype = np.promote_types(tf.dtype, new.tf.dtype)
     merged_tf = inserted(tf.astype(dtype, copy=False), low, new.tf.astype(dtype, copy=False))

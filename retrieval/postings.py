@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retrieval.bisection import lower_bounds
 from retrieval.merging import merged, renumbered, without
 from retrieval.termcounts import TermCounts
 
@@ -37,18 +38,8 @@ def _encode(ids: np.ndarray, indptr: np.ndarray, size: int) -> tuple[np.ndarray,
     terms = indptr.size - 1
     splits = np.zeros((terms, _segments(size) - 1), dtype=np.int32)
     starts, ends = indptr[:-1], indptr[1:]
-    last = max(ids.size - 1, 0)
     for segment in range(1, _segments(size)):
-        low, high = starts.copy(), ends.copy()
-        while True:
-            open_ = np.flatnonzero(low < high)
-            if not open_.size:
-                break
-            middle = (low[open_] + high[open_]) // 2
-            below = ids[np.minimum(middle, last)] < segment * SEGMENT
-            low[open_[below]] = middle[below] + 1
-            high[open_[~below]] = middle[~below]
-        splits[:, segment - 1] = low - starts
+        splits[:, segment - 1] = lower_bounds(ids, starts, ends, segment * SEGMENT) - starts
     return (ids & (SEGMENT - 1)).astype(np.uint16), splits
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from retrieval import postings as _postings
+from retrieval.bisection import lower_bounds
 from retrieval.postings import Postings
 from retrieval.termcounts import TermCounts
 
@@ -64,16 +65,7 @@ def _below(
     lo, hi = starts + first, starts + last
     if least is not None and most is not None:
         lo, hi = np.maximum(lo, starts + least), np.minimum(hi, starts + most)
-    ids = postings.ids
-    top = max(ids.size - 1, 0)
-    open_ = np.flatnonzero(lo < hi)
-    while open_.size:
-        middle = (lo[open_] + hi[open_]) // 2
-        below = ids[np.minimum(middle, top)] < low
-        lo[open_[below]] = middle[below] + 1
-        hi[open_[~below]] = middle[~below]
-        open_ = open_[lo[open_] < hi[open_]]
-    return np.asarray(lo - starts)
+    return np.asarray(lower_bounds(postings.ids, lo, hi, low) - starts)
 
 
 _BLOCK = 1 << 20  # postings shifted at a time: a mask of them, not of all
