@@ -12,7 +12,8 @@ measurement runs in a fresh process:
 - warm start: from starting Python to the first answer, the cache full
   (rank-bm25 has no cache: its warm start is its cold build);
 - reload: ``Library.reload()`` after one file of 100 passages changed;
-- query: the search the issue's target is about, tokenising the question and
+- query: the search the issue's target is about, tokenising the question
+  (``Index.question_terms``: its terms less its common characters) and
   ranking the top 3 (``Index.rank``) for qabot; tokenising the question,
   ``get_scores`` and picking the top 3 for rank-bm25 (on the same tokens: a
   passage's text, title and heading terms in one bag);
@@ -108,7 +109,7 @@ def child_warm(docs: Path, cache: Path, dataset: Path, started_ns: int) -> dict[
         latencies.append((time.perf_counter() - begin) * 1000)
     for question in questions:
         begin = time.perf_counter()
-        library.index.rank(library.index.tokenizer.terms(question), TOP_K)
+        library.index.rank(library.index.question_terms(question)[0], TOP_K)
         ranking.append((time.perf_counter() - begin) * 1000)
     rss = _rss_mib()
     peak = _peak_mib()

@@ -166,15 +166,18 @@ class BM25Index:
                     found.append(TermList(self, span, factor, factor * bound * (1 + MARGIN)))
         return found
 
+    def frequencies(self, terms: Sequence[str]) -> list[int]:
+        """How many passages hold each of ``terms``."""
+        return [0 if d is None else d[0][1] - d[0][0] for d in self._described(list(terms))]
+
     def term_weights(self, terms: Sequence[str]) -> dict[str, float]:
         """How much each distinct question term tells: a smoothed idf, positive
         even for terms in every passage, and largest for terms in none."""
         distinct = list(dict.fromkeys(terms))
-        weights = {}
-        for term, described in zip(distinct, self._described(distinct), strict=True):
-            df = 0 if described is None else described[0][1] - described[0][0]
-            weights[term] = math.log((self.size + 1) / (df + 0.5))
-        return weights
+        return {
+            term: math.log((self.size + 1) / (df + 0.5))
+            for term, df in zip(distinct, self.frequencies(distinct), strict=True)
+        }
 
     def score(self, terms: Sequence[str]) -> Scores:
         """Scores of the passages sharing a term with ``terms`` (repeats count again)."""

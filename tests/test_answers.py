@@ -87,3 +87,17 @@ def test_matched_terms_are_written_as_in_the_passage(seed_library: Library) -> N
     for start, end in hit.marks:
         assert hit.passage.text[start:end] in hit.matched
     assert "沧州中院" in hit.matched or "沧州" in hit.matched
+
+
+def test_common_characters_of_a_question_are_not_searched_for(seed_library: Library) -> None:
+    index = seed_library.index
+    question = "党支部合并后还剩多少个？"
+    every, words = index.tokenizer.terms_and_words(question)
+    searched, same_words = index.question_terms(question)
+    assert same_words == words
+    held = dict(zip(["党", "少"], index.body.frequencies(["党", "少"]), strict=True))
+    assert held["党"] > 0.1 * index.body.size >= held["少"]  # 党 is in nearly every passage, 少 in one
+    assert "党" in every and "党" not in searched
+    assert "少" in searched  # a rare character still counts
+    assert "剩" in words and "剩" in searched  # a one-character word always counts
+    assert {"党支", "支部", "党支部", "合并"} <= set(searched)  # its bigrams and words are searched
