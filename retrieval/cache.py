@@ -21,47 +21,27 @@ old one, so readers (other processes too) see a whole old or a whole new
 file. Every file is checked when read (CRCs, its key, the shapes and
 ranges of its arrays); one that is stale, truncated or corrupt is deleted
 with a warning and rebuilt, never trusted. Files unused for a month are
-removed, and at most ``SNAPSHOTS`` snapshots are kept.
+removed, and at most ``SNAPSHOTS`` snapshots are kept (``retrieval.cachefolder``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
-import logging
 import os
-import shutil
-import tempfile
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
-from retrieval.cachefile import (
-    Strings,
-    pack_counts,
-    pack_passages,
-    read_file,
-    unpack_counts,
-    unpack_passages,
-    write_file,
-)
+from retrieval.cachefile import Strings, pack_counts, pack_passages, unpack_counts, unpack_passages
+from retrieval.cachefolder import SUFFIX, CacheFolder
 from retrieval.cachekey import CACHE_FORMAT
 from retrieval.counting import Indexed
 from retrieval.cuts import Cuts
 from retrieval.passage import Document
 from retrieval.postings import Postings
-
-log = logging.getLogger(__name__)
-_T = TypeVar("_T")
-
-SUFFIX = ".qix"
-SNAPSHOTS = 8
-UNUSED_DAYS = 30
 
 
 def default_cache_dir() -> Path:
@@ -96,7 +76,7 @@ class IndexCache:
         self.root = root
         self.key = key
         self.folder = root / f"v{CACHE_FORMAT}" / key[:32]
-        self._unwritable = False
+        self.files = CacheFolder(root, self.folder)
 
     # -- documents ------------------------------------------------------------------------
 
@@ -117,7 +97,7 @@ class IndexCache:
                 raise ValueError("its terms and passages differ in number")
             return Indexed(Document(source, str(meta["title"]), tuple(passages), digest), fields, cuts)
 
-        return self._load(self.document_path(source, digest), parse)
+        return self.files.load(self.document_path(source, digest), parse)
 
     def save_document(self, indexed: Indexed) -> None:
         document = indexed.document
@@ -137,7 +117,7 @@ class IndexCache:
             "fields": len(indexed.fields),
             "strings": strings.table,
         }
-        self._write(self.document_path(document.source, document.digest), meta, arrays)
+        self.files.write(self.document_path(document.source, document.digest), meta, arrays)
 
     # -- snapshots ------------------------------------------------------------------------
 
@@ -171,7 +151,7 @@ class IndexCache:
                 position += count
             return Snapshot(tuple(documents), tuple(fields), cuts)
 
-        return self._load(self.snapshot_path(docs_dir), parse)
+        return self.files.load(self.snapshot_path(docs_dir), parse)
 
     def save_snapshot(
         self,
@@ -196,94 +176,5 @@ class IndexCache:
             "fields": len(fields),
             "strings": strings.table,
         }
-        self._write(self.snapshot_path(docs_dir), meta, arrays)
-        self.collect_garbage()
-
-    # -- files ----------------------------------------------------------------------------
-
-    def _write(self, path: Path, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
-        """Write ``path`` whole or not at all: a temporary file renamed over it."""
-        if self._unwritable:
-            return
-        temporary = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
-            with os.fdopen(handle, "wb") as file:
-                write_file(file, meta, arrays)
-            os.replace(temporary, path)
-            temporary = None
-        except OSError as error:
-            self._unwritable = True
-            log.warning(
-                "cannot write the index cache in %s (%s); going on without saving to it", self.root, error
-            )
-        finally:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-
-    def _load(self, path: Path, parse: Callable[[dict[str, Any], dict[str, np.ndarray]], _T]) -> _T | None:
-        """What ``parse`` makes of the file at ``path``; None when there is none, or
-        when it does not parse (then it is deleted with a warning)."""
-        try:
-            meta, archive = read_file(path)
-            loaded = parse(meta, archive)
-        except FileNotFoundError:
-            return None
-        except Exception as error:  # anything at all: the file is not to be trusted
-            self._discard(path, error)
-            return None
-        self._touch(path)
-        return loaded
-
-    def _discard(self, path: Path, error: BaseException) -> None:
-        reason = str(error) or type(error).__name__
-        if isinstance(error, (KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError)):
-            reason = f"damaged: {type(error).__name__}: {reason}"
-        log.warning("index cache file %s is unusable (%s); rebuilding it", path, reason)
-        with contextlib.suppress(OSError):
-            path.unlink()
-
-    @staticmethod
-    def _touch(path: Path) -> None:
-        with contextlib.suppress(OSError):
-            os.utime(path)
-
-    def collect_garbage(self, now: float | None = None) -> None:
-        """Remove what has not been used for ``UNUSED_DAYS`` (at most once a day)
-        and all but the ``SNAPSHOTS`` most recent snapshots."""
-        with contextlib.suppress(OSError):
-            self._collect_garbage(time.time() if now is None else now)
-
-    def _collect_garbage(self, now: float) -> None:
-        marker = self.folder / ".collected"
-        with contextlib.suppress(OSError):
-            if now - marker.stat().st_mtime < 86400:
-                return
-        with contextlib.suppress(OSError):
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.touch()
-        old = now - UNUSED_DAYS * 86400
-
-        def mtime(path: Path) -> float:
-            try:
-                return path.stat().st_mtime
-            except OSError:
-                return now
-
-        snapshots = sorted(self.folder.glob(f"snapshots/*{SUFFIX}"), key=mtime, reverse=True)
-        for path in snapshots[SNAPSHOTS:]:
-            with contextlib.suppress(OSError):
-                path.unlink()
-        for path in self.folder.glob("*/*"):
-            stale = path.suffix == ".tmp" and mtime(path) < now - 3600
-            if stale or (path.suffix == SUFFIX and mtime(path) < old):
-                with contextlib.suppress(OSError):
-                    path.unlink()
-        for sibling in self.folder.parent.iterdir():
-            if sibling != self.folder and sibling.is_dir() and mtime(sibling / ".collected") < old:
-                shutil.rmtree(sibling, ignore_errors=True)
-        for version in self.root.glob("v*"):  # other formats' caches
-            if version != self.folder.parent and version.is_dir() and mtime(version) < old:
-                shutil.rmtree(version, ignore_errors=True)
+        self.files.write(self.snapshot_path(docs_dir), meta, arrays)
+        self.files.collect_garbage()

@@ -16,8 +16,7 @@ from typing import BinaryIO
 import pytest
 
 from bot.settings import load_settings
-from retrieval import cache as cache_module
-from retrieval import cachekey, postings, workers
+from retrieval import cachefolder, cachekey, postings, workers
 from retrieval import counting as counting_module
 from retrieval.cache import IndexCache, default_cache_dir
 from retrieval.cachekey import cache_key
@@ -189,7 +188,7 @@ def test_without_a_snapshot_the_documents_files_are_used(
 
 
 def cache_files(cache: Path, kind: str) -> list[Path]:
-    return sorted(cache.rglob(f"{kind}/*{cache_module.SUFFIX}"))
+    return sorted(cache.rglob(f"{kind}/*{cachefolder.SUFFIX}"))
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
@@ -289,7 +288,7 @@ def test_writes_are_atomic(make_docs: MakeDocs, tmp_path: Path, monkeypatch: pyt
         file.write(b"QABOTIDX half a file")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cache_module, "write_file", crash)
+    monkeypatch.setattr(cachefolder, "write_file", crash)
     (folder / "d.txt").write_text("沧州中院副院长是张三。\n", encoding="utf-8")
     open_library(folder, cache)
     assert snapshot.read_bytes() == before  # the old file, whole
@@ -412,7 +411,7 @@ def test_old_cache_files_are_collected(make_docs: MakeDocs, tmp_path: Path) -> N
     leftover = cache.folder / "documents" / "x.12345.tmp"
     leftover.touch()
     os.utime(leftover, (month, month))
-    snapshots = [cache.folder / "snapshots" / f"{i:040d}{cache_module.SUFFIX}" for i in range(12)]
+    snapshots = [cache.folder / "snapshots" / f"{i:040d}{cachefolder.SUFFIX}" for i in range(12)]
     for i, path in enumerate(snapshots):
         path.write_bytes(b"")
         os.utime(path, (time.time() - 1000 + i, time.time() - 1000 + i))
@@ -420,9 +419,9 @@ def test_old_cache_files_are_collected(make_docs: MakeDocs, tmp_path: Path) -> N
     (old_format / "abc").mkdir(parents=True)
     os.utime(old_format, (month, month))
     (cache.folder / ".collected").unlink()
-    cache.collect_garbage()
+    cache.files.collect_garbage()
     assert not stale.exists() and not leftover.exists() and not old_format.exists()
-    assert len(cache_files(cache.folder, "snapshots")) == cache_module.SNAPSHOTS
+    assert len(cache_files(cache.folder, "snapshots")) == cachefolder.SNAPSHOTS
     assert cache_files(cache_dir, "documents")
 
 
