@@ -99,3 +99,15 @@ def write_corpus(seed: Seed, passages: int, folder: Path, per_file: int = 100, r
         path.write_text("\n".join(lines), encoding="utf-8")
         files += 1
     return files
+
+
+def more_questions(seed: Seed, count: int, rng_seed: int = 7) -> list[str]:
+    """``count`` question-like fragments (8-30 characters) of the dataset's sentences,
+    perturbed: new words keep coming, as from many users over a long time."""
+    rng = random.Random(rng_seed)
+    questions = []
+    for _ in range(count):
+        sentence = _perturb(rng.choice(seed.sentences), seed, rng)
+        start = rng.randrange(max(1, len(sentence) - 10))
+        questions.append(sentence[start : start + rng.randint(8, 30)])
+    return questions
