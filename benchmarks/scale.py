@@ -15,8 +15,8 @@ measurement runs in a fresh process:
 - query: the search the issue's target is about, tokenising the question
   (``Index.question_terms``: its terms less its common characters) and
   ranking the top 3 (``Index.rank``) for qabot; tokenising the question,
-  ``get_scores`` and picking the top 3 for rank-bm25 (on the same tokens: a
-  passage's text, title and heading terms in one bag);
+  ``get_scores`` for all its terms and picking the top 3 for rank-bm25 (over the
+  same passage tokens: a passage's text, title and heading terms in one bag);
 - whole answer: ``Library.ask`` (``Index.search``): the query, then the
   no-answer rule on the candidates and highlighting the 3 hits;
 - RSS: the process's resident memory when answering (``VmRSS``) and its peak;

@@ -27,9 +27,9 @@ from retrieval.tokenizer import Tokenizer
 CONTEXT_WEIGHT = 0.75
 # A one-character term of a question that more than this share of passages
 # hold is not searched for, unless the question has nothing else: it tells next
-# to nothing its bigrams and longer words do not (no difference to Recall@1 on
-# CMRC 2018), and its long postings lists would take most of a question's time
-# at 100k passages.
+# to nothing its bigrams and longer words do not (Recall@1 on CMRC 2018 moved by
+# one question in a thousand), and its long postings lists would take most of a
+# question's time at 100k passages.
 COMMON_CHARACTER_SHARE = 0.1
 # How many of the best-scored passages are checked by the "no answer" rule
 # beyond the top k: enough to fill k hits, few enough to stay fast.
