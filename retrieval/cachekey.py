@@ -27,6 +27,7 @@ _NOT_CACHED = frozenset(
         "answer.py",
         "bm25.py",
         "datasets.py",
+        "dictionary.py",
         "evaluation.py",
         "highlight.py",
         "library.py",

@@ -31,11 +31,23 @@ _NO_SCORE = float("-inf")  # below any route's score
 _KNOWN_RUNS = 1 << 14  # runs of single characters whose words are remembered, at most
 
 
-class Dictionary(Protocol):
-    """What is read of a ``jieba.Tokenizer``: word frequencies (prefixes at 0) and their total."""
+class Counts(Protocol):
+    """Each word's count, 0 for a mere prefix of words: ``jieba.Tokenizer.FREQ``."""
 
-    FREQ: dict[str, int]
-    total: int
+    def get(self, word: str, default: None = None, /) -> int | None: ...
+
+    def __contains__(self, word: object, /) -> bool: ...
+
+
+class Dictionary(Protocol):
+    """What is read of a ``jieba.Tokenizer`` (or ``retrieval.dictionary.CompactDictionary``):
+    word frequencies (prefixes at 0) and their total."""
+
+    @property
+    def FREQ(self) -> Counts: ...
+
+    @property
+    def total(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -50,7 +62,7 @@ class HiddenMarkov:
 
 
 class Segmenter:
-    def __init__(self, dictionary: Dictionary, hmm: HiddenMarkov) -> None:
+    def __init__(self, dictionary: Dictionary, hmm: HiddenMarkov, remembered: int = _KNOWN_RUNS) -> None:
         self._dictionary = dictionary
         self._hmm = hmm
         trans = hmm.trans
@@ -60,6 +72,7 @@ class Segmenter:
             for y, before in (("B", "ES"), ("M", "MB"), ("S", "SE"), ("E", "BM"))
         }
         self._runs: dict[str, list[str]] = {}
+        self._remembered = remembered  # runs remembered at most
         self._splits = len(hmm.force_split)  # jieba's words to split are global: one more, forget
 
     def cut(self, sentence: str) -> list[str]:
@@ -125,7 +138,7 @@ class Segmenter:
         known = self._runs
         found = known.get(run)
         if found is None:
-            if len(known) >= _KNOWN_RUNS or self._splits != len(self._hmm.force_split):
+            if len(known) >= self._remembered or self._splits != len(self._hmm.force_split):
                 known = self._runs = {}  # not clear(): another thread may be reading it
                 self._splits = len(self._hmm.force_split)
             if self._dictionary.FREQ.get(run):

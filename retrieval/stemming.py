@@ -12,11 +12,13 @@ _ENGLISH = re.compile(r"[a-z]+")
 _local = threading.local()
 
 
-@lru_cache(maxsize=1 << 14)
 def stem(word: str) -> str:
     """The stem of a lower-case English word; anything else unchanged."""
-    if not _ENGLISH.fullmatch(word):
-        return word
+    return _stem(word) if _ENGLISH.fullmatch(word) else word
+
+
+@lru_cache(maxsize=1 << 14)
+def _stem(word: str) -> str:
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
         stemmer = _local.stemmer = snowballstemmer.stemmer("english")

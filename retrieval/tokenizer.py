@@ -22,9 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.dictionary import CompactDictionary, WordCounts
 from retrieval.errors import DocumentsError
 from retrieval.normalisation import normalise, normalise_with_offsets
-from retrieval.segmenter import HiddenMarkov, Segmenter
+from retrieval.segmenter import Dictionary, HiddenMarkov, Segmenter
 from retrieval.spans import Term, bigrams, words_at_cuts
 from retrieval.stemming import stem
 
@@ -45,7 +46,8 @@ _WORD_CHAR = re.compile(r"\w")
 # A letter on its own is the rest of "what's" or "U.S.": it tells nothing.
 _LONE_LETTER = re.compile(r"[a-z]")
 _QUESTION_WORD = re.compile(r"(哪|几|第几|多少)[\u4e00-\u9fff]?")
-_KNOWN_WORDS = 1 << 15  # pieces whose kept word is remembered, at most
+_KNOWN_WORDS = 1 << 15  # pieces whose kept word is remembered, at most (indexing)
+_KNOWN_WORDS_COMPACT = 1 << 12  # the same once compact (answering questions)
 
 
 def load_stopwords(path: Path) -> frozenset[str]:
@@ -62,15 +64,30 @@ class Tokenizer:
     stopwords: frozenset[str] = frozenset()
     user_dict: Path | None = None
     char_ngrams: bool = True
-    _jieba: jieba.Tokenizer = field(init=False, repr=False)
+    _jieba: jieba.Tokenizer | None = field(init=False, repr=False)  # None once compact
+    _dictionary: Dictionary = field(init=False, repr=False)  # jieba's, or compact
+    _median: float = field(init=False, repr=False)  # the dictionary's median word weight
     _cutter: Segmenter = field(init=False, repr=False)  # jieba's cut, faster
     _known: dict[str, str | None] = field(init=False, repr=False, compare=False, default_factory=dict)
+    _stamp: int = field(init=False, repr=False)  # the user dictionary's mtime
 
     def __post_init__(self) -> None:
-        stamp = self.user_dict.stat().st_mtime_ns if self.user_dict else 0
-        self._jieba = _segmenter(self.user_dict, stamp)
-        hmm = HiddenMarkov(finalseg.start_P, finalseg.trans_P, finalseg.emit_P, finalseg.Force_Split_Words)
-        self._cutter = Segmenter(self._jieba, hmm)
+        self._stamp = self.user_dict.stat().st_mtime_ns if self.user_dict else 0
+        self._jieba = self._dictionary = _segmenter(self.user_dict, self._stamp)
+        self._median = _median_weight(self.user_dict, self._stamp)
+        self._cutter = Segmenter(self._jieba, _hidden_markov())
+
+    def compact(self) -> None:
+        """Keep jieba's dictionary small from now on (``retrieval.dictionary``), and
+        remember less: for a process that answers questions (the same words, cut a
+        little slower), not for indexing a corpus."""
+        if self._jieba is None:
+            return
+        compact = _compact(self.user_dict, self._stamp)
+        self._cutter = Segmenter(compact, _hidden_markov(), remembered=_KNOWN_WORDS_COMPACT // 2)
+        self._dictionary = compact
+        self._jieba = None
+        self._known = {}
 
     def terms(self, text: str) -> list[str]:
         """The search terms of ``text``: words, then characters and bigrams; repeats kept."""
@@ -106,7 +123,7 @@ class Tokenizer:
 
     def _kept_words(self, pieces: list[str]) -> list[str]:
         known = self._known
-        if len(known) >= _KNOWN_WORDS:
+        if len(known) >= (_KNOWN_WORDS if self._jieba is not None else _KNOWN_WORDS_COMPACT):
             known = self._known = {}  # not clear(): another thread may be reading it
         for piece in pieces:
             if piece not in known:
@@ -121,7 +138,7 @@ class Tokenizer:
     def _unglued(self, word: str) -> str:
         """An unknown Chinese word without the stopword characters jieba glued to
         its ends (黄华麒是 → 黄华麒): the name inside is what matters."""
-        if len(word) < 3 or word in self._jieba.FREQ or not _CJK_RUN.fullmatch(word):
+        if len(word) < 3 or word in self._dictionary.FREQ or not _CJK_RUN.fullmatch(word):
             return word
         core = word
         while len(core) > 2 and core[0] in self.stopwords:
@@ -147,10 +164,10 @@ class Tokenizer:
         """How much a word tells, from jieba's dictionary: log(total / frequency),
         and the dictionary's median for words it does not know. Fixed, so the
         same whatever the documents."""
-        frequency = self._jieba.FREQ.get(word)
+        frequency = self._dictionary.FREQ.get(word)
         if not frequency:
-            return _median_weight(self._jieba)
-        return math.log(self._jieba.total / frequency)
+            return self._median
+        return math.log(self._dictionary.total / frequency)
 
     def spans(
         self,
@@ -168,10 +185,12 @@ class Tokenizer:
         if cuts and cuts[0] == 0 and cuts[-1] == len(normalised):
             found.extend(words_at_cuts(normalised, cuts, wanted, self._term_of))
         else:
-            for word, start, end in self._jieba.tokenize(normalised):
+            start = 0
+            for word in self._cutter.cut(normalised):  # what jieba.tokenize gives
                 term = self._term_of(word)
                 if term is not None and (wanted is None or term in wanted):
-                    found.append(Term(term, start, end))
+                    found.append(Term(term, start, start + len(word)))
+                start += len(word)
         if self.char_ngrams:
             found.extend(sorted(bigrams(normalised, wanted), key=operator.attrgetter("start")))
         return [Term(t.text, origin[t.start], origin[t.end - 1] + 1) for t in found]
@@ -188,11 +207,25 @@ def _segmenter(user_dict: Path | None, stamp: int) -> jieba.Tokenizer:
                 segmenter.load_userdict(lines)
         except (OSError, ValueError) as error:
             raise DocumentsError(f"user dictionary {user_dict} cannot be read: {error}") from None
-    _median_weight(segmenter)
     return segmenter
 
 
 @lru_cache(maxsize=4)
-def _median_weight(segmenter: jieba.Tokenizer) -> float:
+def _median_weight(user_dict: Path | None, stamp: int) -> float:
+    segmenter = _segmenter(user_dict, stamp)
     frequencies = np.fromiter(segmenter.FREQ.values(), dtype=np.float64)
     return math.log(segmenter.total / float(np.median(frequencies[frequencies > 0])))
+
+
+@lru_cache(maxsize=4)
+def _compact(user_dict: Path | None, stamp: int) -> CompactDictionary:
+    """jieba's dictionary as ``_segmenter`` loaded it, kept small; jieba's own copy is
+    forgotten here (tokenizers not compact keep theirs)."""
+    segmenter = _segmenter(user_dict, stamp)
+    compact = CompactDictionary(WordCounts(segmenter.FREQ), segmenter.total)
+    _segmenter.cache_clear()
+    return compact
+
+
+def _hidden_markov() -> HiddenMarkov:
+    return HiddenMarkov(finalseg.start_P, finalseg.trans_P, finalseg.emit_P, finalseg.Force_Split_Words)

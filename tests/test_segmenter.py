@@ -1,13 +1,18 @@
-"""The fast segmenter cuts exactly as jieba does (accurate mode, HMM on)."""
+"""The fast segmenter cuts exactly as jieba does (accurate mode, HMM on), with
+jieba's dictionary or the compact one."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval.tokenizer import Tokenizer
+from retrieval import library
+from retrieval.config import RetrievalConfig
+from retrieval.library import Library
+from retrieval.tokenizer import DEFAULT_STOPWORDS, Tokenizer, load_stopwords
 from tests.conftest import SEED
 
 # Common and rare Chinese characters, letters, digits, jieba's block symbols, punctuation, spaces.
@@ -45,3 +50,52 @@ def test_cuts_the_seed_article_and_user_words_as_jieba_does(tmp_path: Path) -> N
         jieba_words, fast_words = _jieba_and_fast(with_words, sample)
         assert fast_words == jieba_words
     assert "头雁培育" in with_words._cutter.cut("实施头雁培育行动")
+
+
+@pytest.fixture(scope="module")
+def full_and_compact() -> tuple[Tokenizer, Tokenizer]:
+    full, compact = (
+        Tokenizer(stopwords=load_stopwords(DEFAULT_STOPWORDS)),
+        Tokenizer(stopwords=load_stopwords(DEFAULT_STOPWORDS)),
+    )
+    compact.compact()
+    assert compact._jieba is None and full._jieba is not None
+    return full, compact
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(_ALPHABET, max_size=60))
+def test_a_compact_dictionary_cuts_and_weighs_as_jiebas(
+    full_and_compact: tuple[Tokenizer, Tokenizer], text: str
+) -> None:
+    full, compact = full_and_compact
+    assert full._jieba is not None
+    assert compact._cutter.cut(text) == full._jieba.lcut(text)
+    assert compact.terms_and_words(text) == full.terms_and_words(text)
+    assert compact.spans(text) == full.spans(text)  # without cut points: cut again
+    for word in [*full.words(text), "闫杰", "头雁培育", "沧州", "xyz"]:
+        assert compact.word_weight(word) == full.word_weight(word)
+
+
+def test_a_compact_dictionary_keeps_the_user_words(tmp_path: Path) -> None:
+    user_dict = tmp_path / "terms.txt"
+    user_dict.write_text("头雁培育 100 n\n沧州中院 5\n闫杰\n", encoding="utf-8")
+    full, compact = Tokenizer(user_dict=user_dict), Tokenizer(user_dict=user_dict)
+    compact.compact()
+    text = SEED.read_text(encoding="utf-8")
+    assert full._jieba is not None
+    for sample in (text, "实施头雁培育行动，沧州中院院长闫杰说"):
+        assert compact._cutter.cut(sample) == full._jieba.lcut(sample)
+    assert "头雁培育" in compact._cutter.cut("实施头雁培育行动")
+
+
+def test_a_large_library_keeps_the_dictionary_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    questions = ["党支部合并后还剩多少个？", "沧州中院院长是谁", "法官联系人工作机制", "火星上有水吗"]
+    usual = Library(RetrievalConfig(docs_dir=SEED.parent))
+    monkeypatch.setattr(library, "COMPACT_FROM", 10)  # the seed's 17 passages are "large"
+    small = Library(RetrievalConfig(docs_dir=SEED.parent))
+    assert small.index.tokenizer._jieba is not None  # the first answer does not wait for it
+    first = small.ask(questions[0], 3)
+    small.settle()
+    assert small.index.tokenizer._jieba is None and usual.index.tokenizer._jieba is not None
+    assert [first, *(small.ask(q, 3) for q in questions[1:])] == [usual.ask(q, 3) for q in questions]
