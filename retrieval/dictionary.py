@@ -3,9 +3,9 @@ of marisa-trie.
 
 jieba holds its 350,000 words and every prefix of them (at count 0) in a dict of
 498,000 strings: about 62 MiB in each process. ``WordCounts`` answers the same
-``get`` and ``in`` from a MARISA trie of the same keys (about 1.2 MiB) and a list
-of their counts. A lookup costs a few times a dict's: a question is cut ~5 µs
-slower, a whole corpus ~25%, so indexing (worker processes) keeps jieba's dict.
+``get`` and ``in`` from a MARISA trie of the same keys (about 1.2 MiB) and an
+array of their counts. A lookup costs a few times a dict's (a question is cut
+~5 µs slower), so indexing (worker processes) keeps jieba's dict.
 """
 
 from __future__ import annotations
