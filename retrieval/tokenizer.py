@@ -64,29 +64,34 @@ class Tokenizer:
     stopwords: frozenset[str] = frozenset()
     user_dict: Path | None = None
     char_ngrams: bool = True
-    _jieba: jieba.Tokenizer | None = field(init=False, repr=False)  # None once compact
     _dictionary: Dictionary = field(init=False, repr=False)  # jieba's, or compact
     _median: float = field(init=False, repr=False)  # the dictionary's median word weight
     _cutter: Segmenter = field(init=False, repr=False)  # jieba's cut, faster
     _known: dict[str, str | None] = field(init=False, repr=False, compare=False, default_factory=dict)
+    _remembered: int = field(init=False, repr=False, default=_KNOWN_WORDS)  # pieces in _known, at most
     _stamp: int = field(init=False, repr=False)  # the user dictionary's mtime
 
     def __post_init__(self) -> None:
         self._stamp = self.user_dict.stat().st_mtime_ns if self.user_dict else 0
-        self._jieba = self._dictionary = _segmenter(self.user_dict, self._stamp)
+        self._dictionary = _segmenter(self.user_dict, self._stamp)
         self._median = _median_weight(self.user_dict, self._stamp)
-        self._cutter = Segmenter(self._jieba, _hidden_markov())
+        self._cutter = Segmenter(self._dictionary, _hidden_markov())
+
+    @property
+    def compacted(self) -> bool:
+        """Whether ``compact`` has made jieba's dictionary small."""
+        return isinstance(self._dictionary, CompactDictionary)
 
     def compact(self) -> None:
         """Keep jieba's dictionary small from now on (``retrieval.dictionary``), and
         remember less: for a process that answers questions (the same words, cut a
         little slower), not for indexing a corpus."""
-        if self._jieba is None:
+        if self.compacted:
             return
         compact = _compact(self.user_dict, self._stamp)
         self._cutter = Segmenter(compact, _hidden_markov(), remembered=_KNOWN_WORDS_COMPACT // 2)
         self._dictionary = compact
-        self._jieba = None
+        self._remembered = _KNOWN_WORDS_COMPACT
         self._known = {}
 
     def terms(self, text: str) -> list[str]:
@@ -123,7 +128,7 @@ class Tokenizer:
 
     def _kept_words(self, pieces: list[str]) -> list[str]:
         known = self._known
-        if len(known) >= (_KNOWN_WORDS if self._jieba is not None else _KNOWN_WORDS_COMPACT):
+        if len(known) >= self._remembered:
             known = self._known = {}  # not clear(): another thread may be reading it
         for piece in pieces:
             if piece not in known:
@@ -181,16 +186,9 @@ class Tokenizer:
         say where the words are, so jieba need not run again; ``known`` is
         ``normalise_with_offsets(text)``, if known already."""
         normalised, origin = known or normalise_with_offsets(text)
-        found: list[Term] = []
-        if cuts and cuts[0] == 0 and cuts[-1] == len(normalised):
-            found.extend(words_at_cuts(normalised, cuts, wanted, self._term_of))
-        else:
-            start = 0
-            for word in self._cutter.cut(normalised):  # what jieba.tokenize gives
-                term = self._term_of(word)
-                if term is not None and (wanted is None or term in wanted):
-                    found.append(Term(term, start, start + len(word)))
-                start += len(word)
+        if not (cuts and cuts[0] == 0 and cuts[-1] == len(normalised)):
+            cuts = list(itertools.accumulate(map(len, self._cutter.cut(normalised)), initial=0))
+        found = list(words_at_cuts(normalised, cuts, wanted, self._term_of))
         if self.char_ngrams:
             found.extend(sorted(bigrams(normalised, wanted), key=operator.attrgetter("start")))
         return [Term(t.text, origin[t.start], origin[t.end - 1] + 1) for t in found]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jieba
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,8 +27,13 @@ _ALPHABET = st.sampled_from(
 )
 
 
+def _jieba_of(tokenizer: Tokenizer) -> jieba.Tokenizer:
+    assert isinstance(tokenizer._dictionary, jieba.Tokenizer)  # not compact
+    return tokenizer._dictionary
+
+
 def _jieba_and_fast(tokenizer: Tokenizer, text: str) -> tuple[list[str], list[str]]:
-    return tokenizer._jieba.lcut(text), tokenizer._cutter.cut(text)
+    return _jieba_of(tokenizer).lcut(text), tokenizer._cutter.cut(text)
 
 
 @settings(max_examples=400, deadline=None)
@@ -59,7 +65,7 @@ def full_and_compact() -> tuple[Tokenizer, Tokenizer]:
         Tokenizer(stopwords=load_stopwords(DEFAULT_STOPWORDS)),
     )
     compact.compact()
-    assert compact._jieba is None and full._jieba is not None
+    assert compact.compacted and not full.compacted
     return full, compact
 
 
@@ -69,8 +75,7 @@ def test_a_compact_dictionary_cuts_and_weighs_as_jiebas(
     full_and_compact: tuple[Tokenizer, Tokenizer], text: str
 ) -> None:
     full, compact = full_and_compact
-    assert full._jieba is not None
-    assert compact._cutter.cut(text) == full._jieba.lcut(text)
+    assert compact._cutter.cut(text) == _jieba_of(full).lcut(text)
     assert compact.terms_and_words(text) == full.terms_and_words(text)
     assert compact.spans(text) == full.spans(text)  # without cut points: cut again
     for word in [*full.words(text), "闫杰", "头雁培育", "沧州", "xyz"]:
@@ -83,9 +88,8 @@ def test_a_compact_dictionary_keeps_the_user_words(tmp_path: Path) -> None:
     full, compact = Tokenizer(user_dict=user_dict), Tokenizer(user_dict=user_dict)
     compact.compact()
     text = SEED.read_text(encoding="utf-8")
-    assert full._jieba is not None
     for sample in (text, "实施头雁培育行动，沧州中院院长闫杰说"):
-        assert compact._cutter.cut(sample) == full._jieba.lcut(sample)
+        assert compact._cutter.cut(sample) == _jieba_of(full).lcut(sample)
     assert "头雁培育" in compact._cutter.cut("实施头雁培育行动")
 
 
@@ -94,8 +98,8 @@ def test_a_large_library_keeps_the_dictionary_small(monkeypatch: pytest.MonkeyPa
     usual = Library(RetrievalConfig(docs_dir=SEED.parent))
     monkeypatch.setattr(library, "COMPACT_FROM", 10)  # the seed's 17 passages are "large"
     small = Library(RetrievalConfig(docs_dir=SEED.parent))
-    assert small.index.tokenizer._jieba is not None  # the first answer does not wait for it
+    assert not small.index.tokenizer.compacted  # the first answer does not wait for it
     first = small.ask(questions[0], 3)
     small.settle()
-    assert small.index.tokenizer._jieba is None and usual.index.tokenizer._jieba is not None
+    assert small.index.tokenizer.compacted and not usual.index.tokenizer.compacted
     assert [first, *(small.ask(q, 3) for q in questions[1:])] == [usual.ask(q, 3) for q in questions]
