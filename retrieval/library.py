@@ -67,20 +67,15 @@ class Library:
         self._reloading = threading.Lock()
         self._compacting: threading.Thread | None = None
         self._starting = threading.Lock()
-        self._compact_wanted = False
         self._index, skipped = builder(config, self._tokenizer, None)
-        self._compact_if_large()
         release_free_memory()  # what loading took beside the index
         self.skipped = skipped
         self.loaded_at = datetime.now(UTC)
 
-    def _compact_if_large(self) -> None:
+    def _start_compacting(self) -> None:
         """From ``COMPACT_FROM`` passages on, keep jieba's dictionary small (~50 MiB
         less), in the background once a question is answered: it takes ~0.4 s,
         which the first answer need not wait for."""
-        self._compact_wanted = len(self._index.passages) >= COMPACT_FROM
-
-    def _start_compacting(self) -> None:
         with self._starting:
             if self._compacting is None:
                 self._compacting = threading.Thread(
@@ -93,7 +88,7 @@ class Library:
         release_free_memory()
 
     def settle(self) -> None:
-        """Wait for what the first answer left running in the background (``_compact_if_large``)."""
+        """Wait for what the first answer left running in the background (``_start_compacting``)."""
         if self._compacting is not None:
             self._compacting.join()
 
@@ -103,7 +98,7 @@ class Library:
 
     def ask(self, question: str, top_k: int) -> Answer:
         answer = self._index.search(question, top_k)
-        if self._compact_wanted and self._compacting is None:
+        if self._compacting is None and len(self._index.passages) >= COMPACT_FROM:
             self._start_compacting()
         return answer
 
@@ -119,7 +114,6 @@ class Library:
         before = {d.source: d.digest for d in old.documents}
         after = {d.source: d.digest for d in new.documents}
         del old  # questions still being answered from it keep it alive until they finish
-        self._compact_if_large()
         release_free_memory()
         return ReloadReport(
             documents=len(new.documents),
