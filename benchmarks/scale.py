@@ -87,8 +87,8 @@ def _more_questions(dataset: Path, count: int) -> list[str]:
 
 def child_cold(docs: Path, cache: Path) -> dict[str, object]:
     from retrieval.config import RetrievalConfig
-    from retrieval.indexing import wait_for_saves
     from retrieval.library import Library
+    from retrieval.store.indexing import wait_for_saves
 
     started = time.perf_counter()
     library = Library(RetrievalConfig(docs_dir=docs, cache_dir=cache))
@@ -103,8 +103,8 @@ def child_cold(docs: Path, cache: Path) -> dict[str, object]:
 
 def child_warm(docs: Path, cache: Path, dataset: Path, started_ns: int) -> dict[str, object]:
     from retrieval.config import RetrievalConfig
-    from retrieval.indexing import wait_for_saves
     from retrieval.library import Library
+    from retrieval.store.indexing import wait_for_saves
 
     questions = _questions(dataset)
     library = Library(RetrievalConfig(docs_dir=docs, cache_dir=cache))
@@ -169,9 +169,9 @@ def child_reference(docs: Path, dataset: Path, questions_wanted: int) -> dict[st
     import rank_bm25
 
     from retrieval.config import RetrievalConfig
-    from retrieval.index import passage_terms
+    from retrieval.documents.reader import read_folder
+    from retrieval.index.index import passage_terms
     from retrieval.library import make_tokenizer
-    from retrieval.reader import read_folder
 
     started = time.perf_counter()
     config = RetrievalConfig(docs_dir=docs)

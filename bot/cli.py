@@ -77,10 +77,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_library(settings: Settings) -> Library:
-    return Library(settings.retrieval())
-
-
 def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, object] = {}
     if getattr(args, "docs", None) is not None:
@@ -100,7 +96,7 @@ def run_ask(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if any(not question.strip() for question in args.questions):
         raise QuestionError("the question is empty")
-    library = open_library(settings)
+    library = Library(settings.retrieval())
     if not args.questions and sys.stdin.isatty():
         print("Type one question per line; Ctrl-D ends (or try: qabot repl).", file=sys.stderr)
     questions = args.questions or (line.strip() for line in sys.stdin if line.strip())
@@ -122,7 +118,7 @@ def run_repl_command(args: argparse.Namespace) -> int:
     from bot.repl import enable_line_editing, run_repl
 
     settings = _settings(args)
-    library = open_library(settings)
+    library = Library(settings.retrieval())
     if sys.stdin.isatty():
         enable_line_editing()
     return run_repl(library, settings.top_k, color=_use_color(sys.stdout))

@@ -8,9 +8,9 @@ from pathlib import Path
 from bot.settings import Settings
 from retrieval.datasets import Dataset, load_jsonl, load_squad
 from retrieval.evaluation import RECALL_AT, Evaluation, evaluate
-from retrieval.index import Index
+from retrieval.index.index import Index
 from retrieval.library import build_index, make_tokenizer
-from retrieval.script import to_traditional
+from retrieval.text.script import to_traditional
 
 
 def run_evaluation(

@@ -12,10 +12,9 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from retrieval.bm25 import BM25Params
-from retrieval.cache import default_cache_dir
-from retrieval.config import RetrievalConfig
-from retrieval.tokenizer import DEFAULT_STOPWORDS
+from retrieval.config import BM25Params, RetrievalConfig
+from retrieval.store.cache import default_cache_dir
+from retrieval.text.tokenizer import DEFAULT_STOPWORDS
 
 PROJECT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -5,8 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retrieval.bm25 import BM25Params
-from retrieval.tokenizer import DEFAULT_STOPWORDS
+from retrieval.text.tokenizer import DEFAULT_STOPWORDS
+
+
+@dataclass(frozen=True)
+class BM25Params:
+    """BM25's formula and parameters, as rank-bm25 names them."""
+
+    variant: str = "plus"
+    k1: float = 1.5
+    b: float = 0.75
+    epsilon: float = 0.25
+    delta: float = 1.0  # rank-bm25's default is 0.5 for BM25L, 1.0 for BM25Plus
+
+    def __post_init__(self) -> None:
+        if self.variant not in ("okapi", "l", "plus"):
+            raise ValueError(f"BM25 variant must be okapi, l or plus, not {self.variant!r}")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.datasets import Case
-from retrieval.index import Index
+from retrieval.index.index import Index
 
 RECALL_AT = (1, 3, 5)
 MRR_AT = 10

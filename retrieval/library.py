@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from retrieval.allocator import release_free_memory
 from retrieval.answer import Answer
 from retrieval.config import RetrievalConfig
-from retrieval.index import Index
-from retrieval.indexing import build_index as build
-from retrieval.reader import Skipped
-from retrieval.tokenizer import Tokenizer, load_stopwords
+from retrieval.documents.reader import Skipped
+from retrieval.index.index import Index
+from retrieval.store.allocator import release_free_memory
+from retrieval.store.indexing import build_index as build
+from retrieval.text.tokenizer import Tokenizer, load_stopwords
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def build_index(
     config: RetrievalConfig, tokenizer: Tokenizer, previous: Index | None
 ) -> tuple[Index, tuple[Skipped, ...]]:
     """Read the documents folder and index it, tokenising only the files that
-    changed since ``previous`` (or the cache's snapshot): see ``retrieval.indexing``."""
+    changed since ``previous`` (or the cache's snapshot): see ``retrieval.store.indexing``."""
     return build(config, tokenizer, previous)
 
 

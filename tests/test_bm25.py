@@ -8,12 +8,14 @@ import rank_bm25
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval import bm25, maxscore, postings, splicing, termlist
-from retrieval.bm25 import BM25Index, BM25Params
-from retrieval.maxscore import top
-from retrieval.postings import Postings
-from retrieval.termcounts import TermCounts
-from retrieval.termkeys import term_key, term_keys
+from retrieval.config import BM25Params
+from retrieval.index import bm25, maxscore, postings, splicing, termlist
+from retrieval.index.bm25 import BM25Index
+from retrieval.index.maxscore import top
+from retrieval.index.postings import Postings
+from retrieval.index.termcounts import TermCounts
+from retrieval.index.termkeys import term_key, term_keys
+from retrieval.index.updating import updated
 
 WORDS = st.sampled_from(list("abcdefghijklmnopqrstuvwxyz"))
 CORPUS = st.lists(st.lists(WORDS, min_size=1, max_size=15), min_size=4, max_size=40)
@@ -217,9 +219,9 @@ def test_update_equals_a_fresh_build(
                 result.append(old[position])
                 size += len(old[position])
             start += len(old[position])
-    updated = before.update(remap, size, added)
-    updated.check()
-    postings_equal(updated, Postings.build(TermCounts.count([p for doc in result for p in doc])))
+    after = updated(before, remap, size, added)
+    after.check()
+    postings_equal(after, Postings.build(TermCounts.count([p for doc in result for p in doc])))
 
 
 @settings(max_examples=150, deadline=None)
@@ -244,11 +246,11 @@ def test_one_document_replaced_is_spliced_as_the_general_update_would(
     added = [(a, TermCounts.count(new))] if new else []
     size = total + len(new) - (b - a)
     assert splicing.block(remap, size, added) is not None
-    spliced = before.update(remap, size, added)
+    spliced = updated(before, remap, size, added)
     spliced.check()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(splicing, "block", lambda *_: None)
-        general = before.update(remap, size, added)
+        general = updated(before, remap, size, added)
     for name in ("keys", "indptr", "ids", "splits", "tf", "maxtf", "lengths"):
         mine, theirs = getattr(spliced, name), getattr(general, name)
         assert mine.dtype == theirs.dtype and mine.tolist() == theirs.tolist(), name

@@ -16,18 +16,19 @@ from typing import BinaryIO
 import pytest
 
 from bot.settings import load_settings
-from retrieval import cachefolder, cachekey, postings, workers
-from retrieval import counting as counting_module
-from retrieval.cache import IndexCache, default_cache_dir
-from retrieval.cachekey import cache_key
 from retrieval.config import RetrievalConfig
-from retrieval.cuts import Cuts
-from retrieval.index import Index
-from retrieval.indexing import build_index, wait_for_saves
+from retrieval.index import postings
+from retrieval.index.index import Index
 from retrieval.library import Library, make_tokenizer
 from retrieval.passage import Document
-from retrieval.progress import Progress
-from retrieval.tokenizer import DEFAULT_STOPWORDS, Tokenizer
+from retrieval.store import cachefolder, cachekey, workers
+from retrieval.store import counting as counting_module
+from retrieval.store.cache import IndexCache, default_cache_dir
+from retrieval.store.cachekey import cache_key
+from retrieval.store.indexing import build_index, wait_for_saves
+from retrieval.store.progress import Progress
+from retrieval.text.cuts import Cuts
+from retrieval.text.tokenizer import DEFAULT_STOPWORDS, Tokenizer
 from tests.conftest import PROJECT
 
 MakeDocs = Callable[[dict[str, str | bytes]], Path]
@@ -215,7 +216,7 @@ def test_a_damaged_cache_file_is_rebuilt_with_a_warning(
             data = bytearray()
         path.write_bytes(bytes(data))
     tokenised.clear()
-    with caplog.at_level(logging.WARNING, logger="retrieval.cache"):
+    with caplog.at_level(logging.WARNING, logger="retrieval.store.cache"):
         library = open_library(folder, cache)
     assert answers(library) == expected
     assert len(tokenised) == 1  # the document whose entry was damaged
@@ -224,7 +225,7 @@ def test_a_damaged_cache_file_is_rebuilt_with_a_warning(
     caplog.clear()
     tokenised.clear()
     assert answers(open_library(folder, cache)) == expected
-    assert tokenised == [] and not [r for r in caplog.records if r.name == "retrieval.cache"]
+    assert tokenised == [] and not [r for r in caplog.records if r.name == "retrieval.store.cache"]
 
 
 def test_a_cache_file_of_other_settings_or_content_is_not_trusted(
@@ -303,7 +304,7 @@ def test_an_unwritable_cache_warns_and_still_answers(
 ) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="retrieval.cache"):
+    with caplog.at_level(logging.WARNING, logger="retrieval.store.cache"):
         library = open_library(make_docs(FILES), blocker / "cache")
     assert library.ask("沧州中院院长是谁", 1).found
     assert "cannot write the index cache" in caplog.text
@@ -314,8 +315,8 @@ BUILD = """
 import sys
 from pathlib import Path
 from retrieval.config import RetrievalConfig
-from retrieval.cuts import Cuts
-from retrieval.indexing import wait_for_saves
+from retrieval.text.cuts import Cuts
+from retrieval.store.indexing import wait_for_saves
 from retrieval.library import Library
 library = Library(RetrievalConfig(docs_dir=Path(sys.argv[1]), cache_dir=Path(sys.argv[2])))
 wait_for_saves()
@@ -486,17 +487,19 @@ def test_the_cache_key_follows_the_code_that_makes_passages_and_terms(
 ) -> None:
     code = tmp_path / "retrieval"
     code.mkdir()
-    for module in (PROJECT / "retrieval").glob("*.py"):
-        (code / module.name).write_bytes(module.read_bytes())
+    for module in (PROJECT / "retrieval").rglob("*.py"):
+        copy = code / module.relative_to(PROJECT / "retrieval")
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(module.read_bytes())
     monkeypatch.setattr(cachekey, "_CODE", code)
     tokenizer = make_tokenizer(RetrievalConfig(docs_dir=PROJECT))
     key = cache_key(tokenizer, 400)
-    with (code / "relevance.py").open("a", encoding="utf-8") as file:
+    with (code / "index" / "relevance.py").open("a", encoding="utf-8") as file:
         file.write("\n# the no-answer rule changed\n")
     assert cache_key(tokenizer, 400) == key
-    with (code / "tokenizer.py").open("a", encoding="utf-8") as file:
+    with (code / "text" / "tokenizer.py").open("a", encoding="utf-8") as file:
         file.write("\n# tokens changed\n")
     changed = cache_key(tokenizer, 400)
     assert changed != key
-    (code / "newmodule.py").write_text("# new\n", encoding="utf-8")
+    (code / "documents" / "newmodule.py").write_text("# new\n", encoding="utf-8")
     assert cache_key(tokenizer, 400) not in (key, changed)

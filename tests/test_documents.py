@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.bm25 import BM25Params
-from retrieval.config import RetrievalConfig
+from retrieval.config import BM25Params, RetrievalConfig
+from retrieval.documents.reader import read_folder
 from retrieval.errors import DocumentsError
 from retrieval.library import Library
-from retrieval.reader import read_folder
 from tests.conftest import SEED
 
 MakeDocs = Callable[[dict[str, str | bytes]], Path]

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import scanning
 from retrieval.config import RetrievalConfig
+from retrieval.documents.reader import Skipped
 from retrieval.errors import DocumentsError
-from retrieval.index import Index
+from retrieval.index.index import Index
 from retrieval.library import Library, build_index
-from retrieval.reader import Skipped
-from retrieval.tokenizer import Tokenizer
+from retrieval.store import scanning
+from retrieval.text.tokenizer import Tokenizer
 
 MakeDocs = Callable[[dict[str, str | bytes]], Path]
 

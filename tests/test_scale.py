@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.bm25 import BM25Index
-from retrieval.maxscore import top
-from retrieval.postings import SEGMENT, Postings
-from retrieval.termcounts import TermCounts
+from retrieval.index.bm25 import BM25Index
+from retrieval.index.maxscore import top
+from retrieval.index.postings import SEGMENT, Postings
+from retrieval.index.termcounts import TermCounts
+from retrieval.index.updating import updated
 from tests.conftest import PROJECT
 
 sys.path.insert(0, str(PROJECT / "benchmarks"))
@@ -41,7 +42,7 @@ def test_more_passages_than_one_segment_of_ids() -> None:
         dropped = np.full(size, -1)
         keep = np.arange(0, size, 2)
         dropped[keep] = np.arange(keep.size)
-        halved = index.postings.update(dropped, keep.size, [])
+        halved = updated(index.postings, dropped, keep.size, [])
         halved.check()
         expected = Postings.build(TermCounts.count([corpus[i] for i in keep]))
         assert halved.passage_ids().tolist() == expected.passage_ids().tolist()
@@ -55,7 +56,7 @@ def test_benchmark_corpora_are_deterministic_paragraphs(tmp_path: Path) -> None:
     assert [f.read_bytes() for f in files] == [
         f.read_bytes() for f in sorted((tmp_path / "b").rglob("*.txt"))
     ]
-    from retrieval.reader import read_folder
+    from retrieval.documents.reader import read_folder
 
     reading = read_folder(tmp_path / "a", 400)
     lengths = [len(p.text) for d in reading.documents for p in d.passages]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from retrieval import library
 from retrieval.config import RetrievalConfig
 from retrieval.library import Library
-from retrieval.tokenizer import DEFAULT_STOPWORDS, Tokenizer, load_stopwords
+from retrieval.text.tokenizer import DEFAULT_STOPWORDS, Tokenizer, load_stopwords
 from tests.conftest import SEED
 
 # Common and rare Chinese characters, letters, digits, jieba's block symbols, punctuation, spaces.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrieval.reader import parse_document, read_folder
+from retrieval.documents.reader import parse_document, read_folder
 from tests.conftest import SEED, SEEDS
 
 SECTIONS = [

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from retrieval.errors import DocumentsError
-from retrieval.normalisation import normalise
-from retrieval.relevance import Relevance
-from retrieval.script import to_simplified
-from retrieval.tokenizer import DEFAULT_STOPWORDS, Tokenizer, load_stopwords
+from retrieval.index.relevance import Relevance
+from retrieval.text.normalisation import normalise
+from retrieval.text.script import to_simplified
+from retrieval.text.tokenizer import DEFAULT_STOPWORDS, Tokenizer, load_stopwords
 from tests.conftest import SEEDS
 
 STOPWORDS = load_stopwords(DEFAULT_STOPWORDS)

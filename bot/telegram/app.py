@@ -34,6 +34,7 @@ from bot.telegram.logs import Scrubber, configure_logging
 from bot.telegram.phrases import DEFAULT, LANGUAGES
 from bot.telegram.replies import command_descriptions
 from bot.telegram.service import Service
+from retrieval.library import Library
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +71,7 @@ def run(settings: Settings) -> int:
     setup_logging(scrub)
     # A stop signal while the documents load ends the process cleanly too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    from bot.cli import open_library
-
-    library = open_library(settings)
+    library = Library(settings.retrieval())
     service = Service.create(library, settings)
     application = build_application(settings, token, service)
     try:

@@ -18,7 +18,7 @@ from itertools import pairwise
 
 from bot.telegram.phrases import Phrases, say
 from retrieval.answer import Hit
-from retrieval.splitter import sentences
+from retrieval.documents.splitter import sentences
 
 MESSAGE_LIMIT = 4096
 EXPANDABLE_OVER = 300

@@ -13,7 +13,7 @@ from bot.telegram.guard import Access, RateLimiter
 from bot.telegram.pages import AnswerCache
 from retrieval.answer import Answer
 from retrieval.errors import QuestionError
-from retrieval.index import Index
+from retrieval.index.index import Index
 from retrieval.library import Library
 
 # Pages a "more" button can reach: questions are searched for top_k × this many passages.

@@ -15,9 +15,9 @@ from bot.telegram.phrases import EN, LANGUAGES, ZH, Phrases, phrases_for, say
 from bot.telegram.render import MESSAGE_LIMIT, visible_length
 from bot.telegram.replies import Reader, help_text, report_messages, stats_text
 from retrieval.answer import Answer, Hit
+from retrieval.documents.reader import Skipped
 from retrieval.library import ReloadReport
 from retrieval.passage import Passage
-from retrieval.reader import Skipped
 
 from .telegram_html import parse_html
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
-from retrieval import postings as _postings
-
-if TYPE_CHECKING:
-    from retrieval.bm25 import BM25Index
+from retrieval.index import postings as _postings
 
 MARGIN = 1e-9  # relative slack on score bounds, far above float64 rounding
+
+
+class Field(Protocol):
+    """What a term list needs of its BM25 field (``retrieval.index.bm25.BM25Index``)."""
+
+    @property
+    def postings(self) -> _postings.Postings: ...
+
+    def tf_weight(self, ids: np.ndarray, tf: np.ndarray) -> np.ndarray: ...
 
 
 class TermList:
@@ -20,7 +26,7 @@ class TermList:
     __slots__ = ("_ids", "bound", "end", "factor", "index", "size", "splits", "start")
 
     def __init__(
-        self, index: BM25Index, span: tuple[int, int, tuple[int, ...]], factor: float, bound: float
+        self, index: Field, span: tuple[int, int, tuple[int, ...]], factor: float, bound: float
     ) -> None:
         self.index = index
         self.start, self.end, self.splits = span  # where its postings start and end, and its segments

@@ -13,16 +13,16 @@ from functools import lru_cache
 import numpy as np
 
 from retrieval.answer import Answer, Hit
-from retrieval.bm25 import BM25Index
 from retrieval.config import RetrievalConfig
-from retrieval.cuts import Cuts
 from retrieval.errors import QuestionError
-from retrieval.highlight import highlight
-from retrieval.maxscore import top
-from retrieval.normalisation import normalise, normalise_with_offsets
+from retrieval.index.bm25 import BM25Index
+from retrieval.index.maxscore import top
+from retrieval.index.relevance import Relevance
 from retrieval.passage import Document, Passage
-from retrieval.relevance import Relevance
-from retrieval.tokenizer import Tokenizer
+from retrieval.text.cuts import Cuts
+from retrieval.text.highlight import highlight
+from retrieval.text.normalisation import normalise, normalise_with_offsets
+from retrieval.text.tokenizer import Tokenizer
 
 CONTEXT_WEIGHT = 0.75
 # A one-character term of a question that more than this share of passages

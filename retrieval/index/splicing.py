@@ -7,7 +7,7 @@ moves by ``d = a + n - b``. Each term's list is then its postings below
 spliced where the file's terms are (a few thousand runs copied whole), and
 the moved ids are shifted in their 16-bit form (``(low + d) mod SEGMENT``,
 the segment splits recounted by bisection per term), never decoded to full
-ids and encoded again. The result is exactly ``Postings.update``'s.
+ids and encoded again. The result is exactly the general update's (``retrieval.index.updating``).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from retrieval import postings as _postings
-from retrieval.bisection import lower_bounds
-from retrieval.postings import Postings
-from retrieval.termcounts import TermCounts
+from retrieval.index import postings as _postings  # its SEGMENT, read when used (tests shrink it)
+from retrieval.index.bisection import lower_bounds
+from retrieval.index.postings import Postings
+from retrieval.index.termcounts import TermCounts
 
 
 def block(remap: np.ndarray, size: int, added: Sequence[tuple[int, TermCounts]]) -> tuple[int, int] | None:
@@ -157,7 +157,7 @@ def splice(old: Postings, a: int, b: int, size: int, counts: TermCounts) -> Post
         count[theirs] += np.bincount(new_term[new_ids < edge], minlength=new.keys.size)
         splits[:, column] = count
     maxtf = np.zeros(keys.size, dtype=dtype)
-    maxtf[mine] = np.where(head[mine] + tail[mine] > 0, old.maxtf, 0)  # as Postings.update keeps it
+    maxtf[mine] = np.where(head[mine] + tail[mine] > 0, old.maxtf, 0)  # as the general update keeps it
     maxtf[theirs] = np.maximum(maxtf[theirs], new.maxtf)
     lengths = np.concatenate([old.lengths[:a], counts.lengths, old.lengths[b:]]).astype(np.int32)
     return Postings(keys[used], indptr, ids, splits[used].astype(np.int32), tf, maxtf[used], lengths)

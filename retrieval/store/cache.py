@@ -1,7 +1,7 @@
 """The index cache on disk: what was tokenised once is not tokenised again.
 
 Two kinds of files, under ``<cache dir>/v<format>/<key>/`` where the key is
-a hash of everything that decides passages and their terms (``retrieval.cachekey``:
+a hash of everything that decides passages and their terms (``retrieval.store.cachekey``:
 the tokenizer's settings with the stopwords' and user dictionary's contents,
 the passage length limit, the code of ``retrieval/`` that makes passages and
 terms, and the versions of jieba, OpenCC and Snowball), so a change of any of
@@ -15,13 +15,13 @@ them starts afresh:
 
 Each file is a JSON header (its metadata, and the type, shape, place and
 CRC-32 of each array) followed by the arrays' raw bytes: no pickle
-(``retrieval.cachefile``). Each is
+(``retrieval.store.cachefile``). Each is
 written to a temporary file in the same folder and renamed over the
 old one, so readers (other processes too) see a whole old or a whole new
 file. Every file is checked when read (CRCs, its key, the shapes and
 ranges of its arrays); one that is stale, truncated or corrupt is deleted
 with a warning and rebuilt, never trusted. Files unused for a month are
-removed, and at most ``SNAPSHOTS`` snapshots are kept (``retrieval.cachefolder``).
+removed, and at most ``SNAPSHOTS`` snapshots are kept (``retrieval.store.cachefolder``).
 """
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.cachefile import Strings, pack_counts, pack_passages, unpack_counts, unpack_passages
-from retrieval.cachefolder import SUFFIX, CacheFolder
-from retrieval.cachekey import CACHE_FORMAT
-from retrieval.counting import Indexed
-from retrieval.cuts import Cuts
+from retrieval.index.postings import Postings
 from retrieval.passage import Document
-from retrieval.postings import Postings
+from retrieval.store.cachefile import Strings, pack_counts, pack_passages, unpack_counts, unpack_passages
+from retrieval.store.cachefolder import SUFFIX, CacheFolder
+from retrieval.store.cachekey import CACHE_FORMAT
+from retrieval.store.counting import Indexed
+from retrieval.text.cuts import Cuts
 
 
 def default_cache_dir() -> Path:

@@ -1,14 +1,13 @@
 """Postings lists: which passages hold each term, and how often.
 
-Each term is a 64-bit key (``retrieval.termkeys``), keys are sorted, and each
+Each term is a 64-bit key (``retrieval.index.termkeys``), keys are sorted, and each
 has the ascending ids of the passages holding it and how often (tf, the
 smallest unsigned type that fits).
 Passage ids are kept as 16 bits within segments of 65,536 passages (each
 term records where its next segment starts), so a posting takes 3 bytes.
-Postings are built from ``TermCounts`` (``retrieval.termcounts``);
-``Postings.update`` splices one file's passages in (``retrieval.splicing``) or
-renumbers, drops and merges in vectorised passes (``retrieval.merging``), so a
-reload never rebuilds what it keeps.
+Postings are built from ``TermCounts`` (``retrieval.index.termcounts``);
+``retrieval.index.updating`` changes them for a reload without rebuilding what
+it keeps.
 """
 
 from __future__ import annotations
@@ -18,9 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.bisection import lower_bounds
-from retrieval.merging import merged, renumbered, without
-from retrieval.termcounts import TermCounts
+from retrieval.index.bisection import lower_bounds
+from retrieval.index.termcounts import TermCounts
 
 SEGMENT = 1 << 16  # passage ids are kept as 16 bits within segments of this many passages (a power of 2)
 
@@ -154,55 +152,6 @@ class Postings:
         if used.size != counts.vocab.size:  # vocabulary no passage uses
             indptr = np.concatenate([[0], np.cumsum(np.diff(indptr)[used])])
         return cls.of(counts.vocab[used], indptr.astype(np.int64), ids, tf, maxtf, lengths)
-
-    def update(self, remap: np.ndarray, size: int, added: Sequence[tuple[int, TermCounts]]) -> Postings:
-        """These postings after renumbering passage ``p`` as ``remap[p]`` (-1: dropped),
-        with ``size`` passages in all, and the passages of each ``(first id, counts)``
-        of ``added`` numbered from its first id.
-
-        ``remap`` keeps the order of the passages it keeps; the added ones go
-        where it left room.
-        """
-        from retrieval import splicing  # it builds on this module
-
-        run = splicing.block(remap, size, added)
-        if run is not None:
-            parts = [c for _, c in sorted(added, key=lambda item: item[0])]
-            return splicing.splice(self, *run, size, TermCounts.concat(parts))
-        keys, indptr, ids, tf, maxtf, lengths = self._renumber(remap, size)
-        if added:
-            ordered = sorted(added, key=lambda item: item[0])
-            counts = TermCounts.concat([c for _, c in ordered])
-            new_ids = np.concatenate([np.arange(f, f + c.passages, dtype=np.int32) for f, c in ordered])
-            if np.isin(new_ids, remap[remap >= 0]).any() or (new_ids.size and int(new_ids.max()) >= size):
-                raise ValueError("added passages overlap the kept ones")
-            lengths[new_ids] = counts.lengths
-            new = Postings.build(counts, size, new_ids)
-            keys, indptr, ids, tf, maxtf = merged(keys, indptr, ids, tf, maxtf, new)
-        return Postings.of(keys, indptr, ids, tf, maxtf, lengths)
-
-    def _renumber(
-        self, remap: np.ndarray, size: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        lengths = np.zeros(size, dtype=np.int32)
-        old = np.flatnonzero(remap >= 0)
-        lengths[remap[old]] = self.lengths[old]
-        ids = renumbered(self.passage_ids(), remap)
-        dropped = np.flatnonzero(ids < 0)
-        if dropped.size == 0:
-            return self.keys, self.indptr, ids, self.tf, self.maxtf, lengths
-        rows = np.searchsorted(self.indptr, dropped, side="right") - 1
-        counts = np.diff(self.indptr) - np.bincount(rows, minlength=self.keys.size)
-        used = counts > 0
-        indptr = np.concatenate([[0], np.cumsum(counts[used])]).astype(np.int64)
-        return (
-            self.keys[used],
-            indptr,
-            without(ids, dropped),
-            without(self.tf, dropped),
-            self.maxtf[used],
-            lengths,
-        )
 
     def check(self, thorough: bool = True) -> None:
         """Raise ``ValueError`` unless the arrays fit together (for data read from

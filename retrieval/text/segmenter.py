@@ -40,7 +40,7 @@ class Counts(Protocol):
 
 
 class Dictionary(Protocol):
-    """What is read of a ``jieba.Tokenizer`` (or ``retrieval.dictionary.CompactDictionary``):
+    """What is read of a ``jieba.Tokenizer`` (or ``retrieval.text.dictionary.CompactDictionary``):
     word frequencies (prefixes at 0) and their total."""
 
     @property

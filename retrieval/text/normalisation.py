@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from retrieval.script import to_simplified
+from retrieval.text.script import to_simplified
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")  # NFKC: ！ to ～ are ! to ~, the ideographic space a space
 

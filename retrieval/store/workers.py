@@ -1,4 +1,4 @@
-"""Documents to counted terms (``retrieval.counting``), on every core.
+"""Documents to counted terms (``retrieval.store.counting``), on every core.
 
 Tokenising is the slow part of indexing (jieba takes about a millisecond a
 passage), so a large build reads, parses and tokenises its documents in
@@ -22,9 +22,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from retrieval.counting import Indexed, Job, index_file
-from retrieval.reader import Skipped
-from retrieval.tokenizer import Tokenizer
+from retrieval.documents.reader import Skipped
+from retrieval.store.counting import Indexed, Job, index_file
+from retrieval.text.tokenizer import Tokenizer
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from retrieval.boilerplate import is_boilerplate, is_metadata, is_subtitle
-from retrieval.outline import HEADING_JOINER, Block, Outline, ends_sentence
+from retrieval.documents.boilerplate import is_boilerplate, is_metadata, is_subtitle
+from retrieval.documents.outline import HEADING_JOINER, Block, Outline, ends_sentence
 
 _HEADING_MAX_WIDTH = 60
 _NOT_HEADING_ENDS = "，,、：:"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from retrieval.spans import Term
-from retrieval.splitter import sentences
+from retrieval.documents.splitter import sentences
+from retrieval.text.spans import Term
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.dictionary import CompactDictionary, WordCounts
 from retrieval.errors import DocumentsError
-from retrieval.normalisation import normalise, normalise_with_offsets
-from retrieval.segmenter import Dictionary, HiddenMarkov, Segmenter
-from retrieval.spans import Term, bigrams, words_at_cuts
-from retrieval.stemming import stem
+from retrieval.text.dictionary import CompactDictionary, WordCounts
+from retrieval.text.normalisation import normalise, normalise_with_offsets
+from retrieval.text.segmenter import Dictionary, HiddenMarkov, Segmenter
+from retrieval.text.spans import Term, bigrams, words_at_cuts
+from retrieval.text.stemming import stem
 
 with warnings.catch_warnings():
     # jieba 0.42 has invalid escape sequences in its regular expressions.
@@ -83,7 +83,7 @@ class Tokenizer:
         return isinstance(self._dictionary, CompactDictionary)
 
     def compact(self) -> None:
-        """Keep jieba's dictionary small from now on (``retrieval.dictionary``), and
+        """Keep jieba's dictionary small from now on (``retrieval.text.dictionary``), and
         remember less: for a process that answers questions (the same words, cut a
         little slower), not for indexing a corpus."""
         if self.compacted:

@@ -1,6 +1,6 @@
 """Building the index: reuse what is known, tokenise only what changed.
 
-Every file is hashed (sha256; ``retrieval.scanning`` reuses the hash of a
+Every file is hashed (sha256; ``retrieval.store.scanning`` reuses the hash of a
 file whose stat has not changed since). A file whose name and content are
 those of a document of the index being replaced (on a reload) or of the
 cache's snapshot of the folder (at start-up) keeps its passages and
@@ -8,7 +8,7 @@ postings; the others come from the cache's per-document files or, failing
 those, are tokenised (on every core when there are many). The postings of
 the kept documents are then renumbered and the new ones merged in, in
 vectorised passes over the arrays (or, when one file's passages changed,
-spliced in: ``retrieval.splicing``), rather than rebuilt. The new index is
+spliced in: ``retrieval.index.splicing``), rather than rebuilt. The new index is
 saved as the folder's snapshot in the background.
 """
 
@@ -22,24 +22,25 @@ from typing import TextIO
 
 import numpy as np
 
-from retrieval.allocator import release_free_memory
-from retrieval.bm25 import BM25Index
-from retrieval.cache import IndexCache, Snapshot
-from retrieval.cachekey import cache_key
 from retrieval.config import RetrievalConfig
-from retrieval.counting import Indexed, Job
-from retrieval.cuts import Cuts
+from retrieval.documents.reader import Skipped
+from retrieval.documents.reader import log as reader_log
 from retrieval.errors import DocumentsError
-from retrieval.index import Index
+from retrieval.index.bm25 import BM25Index
+from retrieval.index.index import Index
+from retrieval.index.postings import Postings
+from retrieval.index.termcounts import TermCounts
+from retrieval.index.updating import updated
 from retrieval.passage import Document
-from retrieval.postings import Postings
-from retrieval.progress import Progress
-from retrieval.reader import Skipped
-from retrieval.reader import log as reader_log
-from retrieval.scanning import scan
-from retrieval.termcounts import TermCounts
-from retrieval.tokenizer import Tokenizer
-from retrieval.workers import index_files
+from retrieval.store.allocator import release_free_memory
+from retrieval.store.cache import IndexCache, Snapshot
+from retrieval.store.cachekey import cache_key
+from retrieval.store.counting import Indexed, Job
+from retrieval.store.progress import Progress
+from retrieval.store.scanning import scan
+from retrieval.store.workers import index_files
+from retrieval.text.cuts import Cuts
+from retrieval.text.tokenizer import Tokenizer
 
 log = logging.getLogger(__name__)
 _saving = threading.Lock()
@@ -170,7 +171,7 @@ def build_index(
         fields = base.fields
     elif base is not None:
         fields = [
-            postings.update(remap, size, [(start, item.fields[i]) for start, item in added])
+            updated(postings, remap, size, [(start, item.fields[i]) for start, item in added])
             for i, postings in enumerate(base.fields)
         ]
     else:

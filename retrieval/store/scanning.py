@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.reader import Skipped, document_files
+from retrieval.documents.reader import Skipped, document_files
 
 # A file changed less than this long before it was hashed is hashed again next time.
 SETTLED_NS = 2_000_000_000

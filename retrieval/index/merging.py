@@ -1,16 +1,12 @@
-"""Vectorised passes over postings arrays for ``Postings.update``: renumbering
+"""Vectorised passes over postings arrays for ``retrieval.index.updating``: renumbering
 kept passages, dropping removed ones and merging in new postings."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from retrieval.bisection import lower_bounds
-
-if TYPE_CHECKING:
-    from retrieval.postings import Postings
+from retrieval.index.bisection import lower_bounds
+from retrieval.index.postings import Postings
 
 
 def renumbered(ids: np.ndarray, remap: np.ndarray) -> np.ndarray:

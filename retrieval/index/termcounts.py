@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.termkeys import term_keys
+from retrieval.index.termkeys import term_keys
 
 
 def _smallest_unsigned(largest: int) -> type[np.unsignedinteger]:

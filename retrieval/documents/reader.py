@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.encoding import UndecodableFile, decode
+from retrieval.documents.encoding import UndecodableFile, decode
+from retrieval.documents.markdown import outline_markdown
+from retrieval.documents.outline import Outline
+from retrieval.documents.plaintext import outline_plain_text
+from retrieval.documents.splitter import split_paragraph
 from retrieval.errors import DocumentsError
-from retrieval.markdown import outline_markdown
-from retrieval.outline import Outline
 from retrieval.passage import Document, Passage
-from retrieval.plaintext import outline_plain_text
-from retrieval.splitter import split_paragraph
 
 log = logging.getLogger(__name__)
 

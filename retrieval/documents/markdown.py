@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from retrieval.boilerplate import is_boilerplate
-from retrieval.outline import PATH_JOINER, Block, Outline
+from retrieval.documents.boilerplate import is_boilerplate
+from retrieval.documents.outline import PATH_JOINER, Block, Outline
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")

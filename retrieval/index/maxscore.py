@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from retrieval.bm25 import BM25Index
-from retrieval.termlist import MARGIN, TermList, segment_cuts
+from retrieval.index.bm25 import BM25Index
+from retrieval.index.termlist import MARGIN, TermList, segment_cuts
 
 # ``top`` scores every posting directly below this many postings in total.
 DIRECT_POSTINGS = 4096

@@ -9,13 +9,13 @@ from typing import Any, cast
 
 import numpy as np
 
-from retrieval.cuts import Cuts
-from retrieval.encoding import UndecodableFile
-from retrieval.index import passage_terms
+from retrieval.documents.encoding import UndecodableFile
+from retrieval.documents.reader import Skipped, read_document
+from retrieval.index.index import passage_terms
+from retrieval.index.termcounts import TermCounts
 from retrieval.passage import Document
-from retrieval.reader import Skipped, read_document
-from retrieval.termcounts import TermCounts
-from retrieval.tokenizer import Tokenizer
+from retrieval.text.cuts import Cuts
+from retrieval.text.tokenizer import Tokenizer
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The index cache's files on disk: each written whole or not at all, read only
 when it is sound (anything else is deleted with a warning), and removed once
-unused (``retrieval.cache`` decides what goes in them)."""
+unused (``retrieval.store.cache`` decides what goes in them)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from retrieval.cachefile import read_file, write_file
+from retrieval.store.cachefile import read_file, write_file
 
-log = logging.getLogger("retrieval.cache")  # the cache's warnings, under one name
+log = logging.getLogger("retrieval.store.cache")  # the cache's warnings, under one name
 _T = TypeVar("_T")
 
 SUFFIX = ".qix"

@@ -14,8 +14,8 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from retrieval.index.termcounts import TermCounts
 from retrieval.passage import Passage
-from retrieval.termcounts import TermCounts
 
 _MAGIC = b"QABOTIDX"
 _ALIGN = 64

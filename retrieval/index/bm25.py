@@ -8,10 +8,10 @@ per question term to every passage, which changes no ranking and is left out,
 so a passage that shares no term with the question scores 0 and is never
 returned.
 
-Postings (``retrieval.postings``) keep each term's passages and tf; weights
+Postings (``retrieval.index.postings``) keep each term's passages and tf; weights
 are computed from tf and passage length when a question asks, in float64, so
 a reload that changes a few documents never recomputes the others' weights.
-The best passages over several fields are found by ``retrieval.maxscore``.
+The best passages over several fields are found by ``retrieval.index.maxscore``.
 """
 
 from __future__ import annotations
@@ -24,27 +24,15 @@ from functools import lru_cache
 
 import numpy as np
 
-from retrieval.postings import Postings
-from retrieval.termcounts import TermCounts
-from retrieval.termkeys import term_key, term_keys
-from retrieval.termlist import MARGIN, TermList
+from retrieval.config import BM25Params
+from retrieval.index.postings import Postings
+from retrieval.index.termcounts import TermCounts
+from retrieval.index.termkeys import term_key, term_keys
+from retrieval.index.termlist import MARGIN, TermList
 
 _MEMO_SIZE = 1 << 12  # question terms remembered per field: a few hundred questions' worth
 _FEW = 64  # fewer terms than this are hashed one by one (remembered), more in a vectorised pass
 _key = lru_cache(maxsize=_MEMO_SIZE)(term_key)
-
-
-@dataclass(frozen=True)
-class BM25Params:
-    variant: str = "plus"
-    k1: float = 1.5
-    b: float = 0.75
-    epsilon: float = 0.25
-    delta: float = 1.0  # rank-bm25's default is 0.5 for BM25L, 1.0 for BM25Plus
-
-    def __post_init__(self) -> None:
-        if self.variant not in ("okapi", "l", "plus"):
-            raise ValueError(f"BM25 variant must be okapi, l or plus, not {self.variant!r}")
 
 
 @dataclass(frozen=True)

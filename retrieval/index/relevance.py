@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
-from retrieval.normalisation import normalise
-from retrieval.tokenizer import Tokenizer
+from retrieval.text.normalisation import normalise
+from retrieval.text.tokenizer import Tokenizer
 
 _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 

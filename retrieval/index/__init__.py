@@ -1,0 +1,31 @@
+"""Stage 3, index: passages' terms in, ranked passages out.
+
+Takes each passage's counted terms (``termcounts``, terms as 64-bit keys:
+``termkeys``) and builds one postings list per term and field (``postings``;
+changed for a reload by ``updating``, which splices one file in place,
+``splicing``, or merges, ``merging``, both bisecting many lists at once:
+``bisection``). A question's terms become weighted lists (``bm25``,
+``termlist``) searched for the exact best n with MaxScore pruning
+(``maxscore``); the "no answer" rule (``relevance``) and highlighting turn the
+best passages into an ``Answer`` (``index``: the ``Index`` itself).
+"""
+
+from retrieval.index.bm25 import BM25Index
+from retrieval.index.index import CONTEXT_WEIGHT, Index, passage_terms
+from retrieval.index.maxscore import top
+from retrieval.index.postings import Postings
+from retrieval.index.relevance import Relevance
+from retrieval.index.termcounts import TermCounts
+from retrieval.index.updating import updated
+
+__all__ = [
+    "CONTEXT_WEIGHT",
+    "BM25Index",
+    "Index",
+    "Postings",
+    "Relevance",
+    "TermCounts",
+    "passage_terms",
+    "top",
+    "updated",
+]
