@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -85,3 +88,29 @@ def test_relevance_weighs_rare_words_and_credits_glued_names() -> None:
     assert relevance.share("黄华麒毕业于北京大学。") > 0.5
     assert relevance.share("今天天气很好。") == 0.0
     assert not Relevance(tokens, tokens.words("什么？")).answers("任何文字", 0.0)
+
+
+HIGHLIGHT_TIE = """
+from retrieval.text.highlight import highlight
+from retrieval.text.spans import Term
+text = "丁。甲乙丙。"
+spans = [Term("丁", 0, 1), Term("甲", 2, 3), Term("乙", 3, 4), Term("丙", 4, 5)]
+weights = {"丁": 0.6, "甲": 0.1, "乙": 0.2, "丙": 0.3}
+print(highlight(text, spans, weights, weights.__getitem__).sentence)
+"""
+
+
+def test_the_best_sentence_does_not_depend_on_the_hash_seed() -> None:
+    """0.1 + 0.2 + 0.3 is 0.6 or 0.6000000000000001 depending on the order of a
+    set's terms, which the hash seed decides: a tie must stay a tie (first wins)."""
+    chosen = {
+        subprocess.run(
+            [sys.executable, "-c", HIGHLIGHT_TIE],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in range(8)
+    }
+    assert chosen == {"(0, 2)"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ def highlight(
     best, best_weight = (0, len(text)), 0.0
     for start, end in sentences(text):
         inside = {t.text for t in hits if start <= t.start and t.end <= end}
-        total = sum(weight(t) for t in inside)
+        total = math.fsum(weight(t) for t in inside)  # exact: the same whatever the set's order
         if total > best_weight:
             best, best_weight = (start, end), total
     start, end = best
