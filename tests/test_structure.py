@@ -85,3 +85,36 @@ def test_plain_text_wrapped_lines_are_one_paragraph_and_short_lines_at_the_end_a
         "documents in GB18030 as well.",
         "Thanks",
     ]
+
+
+def outline_of(text: str) -> list[tuple[str, str]]:
+    return [(p.heading, p.text) for p in parse_document(text, "article.txt", 400).passages]
+
+
+BODY = "各党支部把学习、培训和考核结合起来，形成了长效机制，推动党建工作与审判工作深度融合。"
+
+
+def test_plain_text_list_of_three_short_lines_then_body_is_a_list_not_a_heading() -> None:
+    """Three (or more) short lines followed by body text are a list: each is body
+    text under the heading before it, wherever the check starts."""
+    text = f"标题\n\n抓学习培训\n\n{BODY}\n\n一是学习\n\n二是培训\n\n三是考核\n\n{BODY}\n"
+    assert outline_of(text) == [
+        ("抓学习培训", BODY),
+        ("抓学习培训", "一是学习"),
+        ("抓学习培训", "二是培训"),
+        ("抓学习培训", "三是考核"),
+        ("抓学习培训", BODY),
+    ]
+
+
+def test_plain_text_one_or_two_short_lines_then_body_are_a_heading() -> None:
+    one = f"标题\n\n{BODY}\n\n抓学习培训\n\n{BODY}\n"
+    assert outline_of(one) == [("", BODY), ("抓学习培训", BODY)]
+    two = f"标题\n\n{BODY}\n\n抓学习培训\n\n增强凝聚力\n\n{BODY}\n"
+    assert outline_of(two) == [("", BODY), ("抓学习培训 · 增强凝聚力", BODY)]
+
+
+def test_plain_text_lines_ending_in_a_colon_or_comma_are_not_headings() -> None:
+    for end in ("：", ":", "，", ",", "、"):
+        text = f"标题\n\n{BODY}\n\n具体做法如下{end}\n\n{BODY}\n"
+        assert outline_of(text) == [("", BODY), ("", f"具体做法如下{end}"), ("", BODY)], end

@@ -55,13 +55,12 @@ def outline_plain_text(text: str, fallback_title: str) -> Outline:
     heading = ""
     index = 0
     while index < len(paragraphs):
-        run = _heading_run(paragraphs, index)
-        if run:
+        run, is_heading = _heading_run(paragraphs, index)
+        if is_heading:
             heading = HEADING_JOINER.join(p.text.strip() for p in paragraphs[index : index + run])
-            index += run
-            continue
-        blocks.append(Block(heading=heading, text=paragraphs[index].text))
-        index += 1
+        else:  # body text: one paragraph, or a whole run of short lines (a list)
+            blocks.extend(Block(heading=heading, text=p.text) for p in paragraphs[index : index + run])
+        index += run
     return Outline(title=title, subtitle=subtitle, blocks=tuple(blocks))
 
 
@@ -94,14 +93,15 @@ def _take_title(paragraphs: list[_Paragraph], fallback_title: str) -> tuple[str,
     return title, "", rest
 
 
-def _heading_run(paragraphs: list[_Paragraph], start: int) -> int:
-    """How many paragraphs from ``start`` form a heading (0 when they do not).
+def _heading_run(paragraphs: list[_Paragraph], start: int) -> tuple[int, bool]:
+    """How many paragraphs from ``start`` go together (at least one), and whether they are a heading.
 
     A heading is one or two heading-like lines followed by body text; a longer
-    run of short lines is a list, and short lines at the end are body text.
+    run of short lines is a list (body text, all of it), and short lines at the
+    end are body text.
     """
     run = 0
     while start + run < len(paragraphs) and paragraphs[start + run].heading_like:
         run += 1
     followed_by_body = start + run < len(paragraphs)
-    return run if 0 < run <= _MAX_HEADING_LINES and followed_by_body else 0
+    return max(run, 1), 0 < run <= _MAX_HEADING_LINES and followed_by_body
