@@ -31,12 +31,25 @@ class Dataset:
     documents: tuple[Document, ...] = ()
 
 
-def _load_json(path: Path) -> object:
+def _read(path: Path, what: str) -> str:
+    """The text of ``path``; ``DocumentsError`` naming it when it cannot be read."""
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise DocumentsError(f"dataset {path} does not exist") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise DocumentsError(f"{what} {path} does not exist") from None
+    except IsADirectoryError:
+        raise DocumentsError(f"{what} {path} is a folder, not a file") from None
+    except UnicodeDecodeError as error:
+        raise DocumentsError(f"{what} {path} is not UTF-8 text: {error}") from None
+    except OSError as error:
+        raise DocumentsError(f"{what} {path} cannot be read: {error.strerror}") from None
+
+
+def _load_json(path: Path) -> object:
+    text = _read(path, "dataset")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
         raise DocumentsError(f"dataset {path} is not valid JSON: {error}") from None
 
 
@@ -48,6 +61,8 @@ def load_squad(path: Path) -> Dataset:
     documents: list[Document] = []
     cases: list[Case] = []
     seen: set[str] = set()
+    if not all(isinstance(a, dict) and isinstance(a.get("paragraphs", []), list) for a in data["data"]):
+        raise DocumentsError(f"dataset {path} is not in SQuAD format (an article is not an object)")
     for number, article in enumerate(data["data"], start=1):
         title = str(article.get("title") or f"article {number}")
         passages: list[Passage] = []
@@ -72,22 +87,23 @@ def load_squad(path: Path) -> Dataset:
 
 def load_jsonl(path: Path) -> Dataset:
     """Cases of a JSONL file; the documents come from elsewhere."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except FileNotFoundError:
-        raise DocumentsError(f"question file {path} does not exist") from None
+    lines = _read(path, "question file").splitlines()
     cases = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
-            question, expect = str(item["question"]), item.get("expect")
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            question, expect = item["question"], item.get("expect")
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
             raise DocumentsError(
                 f'{path}:{number}: expected {{"question": ..., "expect": ...}} ({error})'
             ) from None
-        cases.append(Case(question, None if expect is None else str(expect)))
+        if not isinstance(question, str):
+            raise DocumentsError(f'{path}:{number}: "question" must be text, not {question!r}')
+        if expect is not None and not isinstance(expect, str):
+            raise DocumentsError(f'{path}:{number}: "expect" must be text or null, not {expect!r}')
+        cases.append(Case(question, expect))
     if not cases:
         raise DocumentsError(f"question file {path} has no questions")
     return Dataset(tuple(cases))

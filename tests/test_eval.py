@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from bot.cli import main
 from tests.commandline import qabot
 from tests.conftest import PROJECT
 
@@ -88,3 +91,37 @@ def test_bad_datasets_are_one_line_errors(tmp_path: Path) -> None:
         result = qabot("eval", str(tmp_path / name))
         assert result.returncode == 2
         assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (
+            '{"question": "院长是谁", "expect": 5}\n',
+            'questions.jsonl:1: "expect" must be text or null, not 5',
+        ),
+        ('{"question": 7, "expect": null}\n', 'questions.jsonl:1: "question" must be text, not 7'),
+        ('{"question": "院长是谁", "expect": "闫杰"}\n[1, 2]\n', "questions.jsonl:2: expected {"),
+        ('{"question": "院长是谁", "expect": ["闫杰"]}\n', '"expect" must be text or null'),
+    ],
+)
+def test_a_question_file_with_a_bad_line_is_one_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: str, message: str
+) -> None:
+    path = tmp_path / "questions.jsonl"
+    path.write_text(lines, encoding="utf-8")
+    assert main(["eval", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and err.startswith("qabot: error: "), err
+    assert message in err
+
+
+@pytest.mark.parametrize("name", ["folder", "folder.jsonl"])
+def test_a_dataset_that_is_a_folder_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    (tmp_path / name).mkdir()
+    assert main(["eval", str(tmp_path / name)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1, err
+    assert err.startswith("qabot: error: ") and f"{tmp_path / name} is a folder" in err
