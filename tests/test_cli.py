@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.commandline import qabot, repl_process
-from tests.conftest import SEED
+from tests.conftest import PROJECT, SEED
 
 PARTY = "党支部合并后还剩多少个？"
 MERGED = "沧州中院着力推进党支部标准化规范化建设"
@@ -138,3 +141,25 @@ def test_repl_keeps_the_old_documents_when_a_reload_fails_and_exits_on_end_of_in
         console.close_input()
         assert console.read_rest() == "\n"
         assert console.wait() == 0
+
+
+def test_python_m_bot_outside_the_projects_environment_says_to_use_uv_run() -> None:
+    """``python -m bot`` with a Python that lacks the project's packages (the
+    interpreter the environment was made from): one line saying what to do."""
+    base = getattr(sys, "_base_executable", sys.executable)
+    probe = subprocess.run([base, "-s", "-c", "import jieba, telegram"], capture_output=True, check=False)
+    if probe.returncode == 0:
+        pytest.skip(f"{base} has the project's packages installed: nothing is missing to test with")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    result = subprocess.run(
+        [base, "-s", "-m", "bot", "ask", "院长是谁"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("qabot: error: ") and "`uv run qabot ...`" in result.stderr

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import shlex
 
 import pytest
 
-from bot.cli import build_parser
+from bot.cli import build_parser, main
 from bot.settings import Settings, load_settings
 from tests.conftest import PROJECT
 
@@ -57,3 +58,29 @@ def test_env_example_values_are_valid_settings(monkeypatch: pytest.MonkeyPatch) 
 def test_id_lists_accept_commas_and_json(monkeypatch: pytest.MonkeyPatch, value: str, ids: list[int]) -> None:
     monkeypatch.setenv("ADMIN_USER_IDS", value)
     assert load_settings().admin_user_ids == ids
+
+
+SCORE = re.compile(r"score (\d+\.\d\d)$", re.M)
+
+
+def quick_start() -> tuple[list[str], str]:
+    """The README's Quick start command (its arguments after ``uv run qabot``) and the output shown."""
+    section = README.split("## Quick start", 1)[1]
+    block = section.split("```console\n", 1)[1].split("```", 1)[0]
+    command, output = block.split("\n", 1)
+    assert command.startswith("$ uv run qabot "), command
+    return shlex.split(command.removeprefix("$ uv run qabot ")), output
+
+
+def test_readme_quick_start_shows_what_the_command_prints(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run as the README says (shipped defaults, the seed article); the text must be
+    the same, the scores within 10% (they move when ranking is tuned; the passages may not)."""
+    args, shown = quick_start()
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert SCORE.sub("score _", printed) == SCORE.sub("score _", shown)
+    got, want = (list(map(float, SCORE.findall(text))) for text in (printed, shown))
+    assert len(got) == len(want) and all(abs(g - w) <= 0.1 * w for g, w in zip(got, want, strict=True))
