@@ -84,3 +84,18 @@ def test_readme_quick_start_shows_what_the_command_prints(
     assert SCORE.sub("score _", printed) == SCORE.sub("score _", shown)
     got, want = (list(map(float, SCORE.findall(text))) for text in (printed, shown))
     assert len(got) == len(want) and all(abs(g - w) <= 0.1 * w for g, w in zip(got, want, strict=True))
+
+
+def test_ci_runs_every_check_the_readme_development_section_lists() -> None:
+    """Each ``uv run ...`` of the Development section (but the mutation testing, too
+    slow for CI) is a line of ``.ci/run``."""
+    section = README.split("## Development", 1)[1].split("\n## ", 1)[0]
+    listed = {
+        command.strip()
+        for line in re.findall(r"^\$ (.*?)(?:\s+#.*)?$", section, re.M)
+        for command in line.split("&&")
+        if command.strip().startswith("uv run") and "mutmut" not in command
+    }
+    assert {"uv run pytest", "uv run ruff check .", "uv run ruff format --check .", "uv run mypy"} <= listed
+    ci = {line.strip() for line in (PROJECT / ".ci" / "run").read_text(encoding="utf-8").splitlines()}
+    assert listed <= ci, listed - ci
