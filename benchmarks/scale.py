@@ -40,7 +40,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
 DATASET = PROJECT.parent / "shared" / "benchmarks" / "cmrc2018_trial.json"
@@ -280,8 +282,12 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from corpus import load_seed, write_corpus
 
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="qabot-scale-"))
-    seed = load_seed(args.dataset)
+    with tempfile.TemporaryDirectory(prefix="qabot-scale-") as temporary:  # deleted at the end
+        run(args, args.workdir or Path(temporary), load_seed(args.dataset), write_corpus)
+
+
+def run(args: argparse.Namespace, workdir: Path, seed: Any, write_corpus: Callable[..., int]) -> None:
+    """Measure each size in ``workdir`` (its corpora are kept there for another run)."""
     print(f"machine: {machine()}", flush=True)
     print(f"load average before: {os.getloadavg()}", flush=True)
     rows = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -61,3 +62,37 @@ def test_benchmark_corpora_are_deterministic_paragraphs(tmp_path: Path) -> None:
     reading = read_folder(tmp_path / "a", 400)
     lengths = [len(p.text) for d in reading.documents for p in d.passages]
     assert len(lengths) == 250 and min(lengths) >= 80 and max(lengths) <= 400
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_the_scale_benchmark_deletes_its_temporary_corpora_and_keeps_a_given_workdir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], keep: bool
+) -> None:
+    """``main`` with its measurements faked (each is a process of its own): the corpora
+    it wrote are gone afterwards, unless ``--workdir`` named where they go."""
+    import corpus
+    import scale
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    written: list[Path] = []
+
+    def write(seed: object, size: int, folder: Path) -> int:
+        folder.mkdir(parents=True)
+        (folder / "0.txt").write_text("x\n", encoding="utf-8")
+        written.append(folder)
+        return 1
+
+    timings = {"p50": 1.0, "p95": 2.0, "p99": 3.0}
+    measured = {"cold_s": 1.0, "warm_s": 1.0, "reload_s": 0.1, "query_ms": timings, "answer_ms": timings}
+    measured.update({"rss_mib": 100.0, "peak_mib": 120.0, "rss_long_mib": 130.0})
+    monkeypatch.setattr(corpus, "load_seed", lambda path: type("Seed", (), {"questions": ["q"]})())
+    monkeypatch.setattr(corpus, "write_corpus", write)
+    monkeypatch.setattr(scale, "_run", lambda *args: measured)
+    workdir = tmp_path / "kept"
+    options = ["--workdir", str(workdir)] if keep else []
+    monkeypatch.setattr(sys, "argv", ["scale.py", "--sizes", "1000", "--no-reference", *options])
+    scale.main()
+    assert "| 1,000 | qabot |" in capsys.readouterr().out
+    assert [folder.exists() for folder in written] == [keep]
+    assert list((tmp_path / "tmp").iterdir()) == []
