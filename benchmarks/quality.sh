@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Retrieval quality on the CMRC 2018 trial set (not shipped: read from ../shared or $1)
-# and on the seed article's own questions. Prints the README's quality figures.
+# and on the seed article's own questions. Prints the README's quality figures, the
+# reference rows (rank-bm25 itself, benchmarks/reference.py) first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trial="${1:-../shared/benchmarks/cmrc2018_trial.json}"
+echo "== the reference rows: rank-bm25 itself on the trial set"
+uv run python benchmarks/reference.py "$trial"
 echo "== CMRC 2018 trial: its questions against its own passages"
 uv run qabot eval "$trial"
 echo "== the same questions in Traditional Chinese"

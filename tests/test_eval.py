@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,26 @@ def test_a_dataset_that_is_a_folder_is_one_line(
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1, err
     assert err.startswith("qabot: error: ") and f"{tmp_path / name} is a folder" in err
+
+
+def test_the_readme_quality_rows_come_from_the_scripts_quality_sh_runs(tmp_path: Path) -> None:
+    """Each row of the README's quality table is printed by what ``benchmarks/quality.sh``
+    runs: ``qabot eval`` (this project) or ``benchmarks/reference.py`` (rank-bm25 itself),
+    which works on a small SQuAD-format file."""
+    sys.path.insert(0, str(PROJECT / "benchmarks"))
+    import reference
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| pipeline |", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split(" | ")[0].removeprefix("| ") for line in table.splitlines()[2:]]
+    source = (PROJECT / "benchmarks" / "reference.py").read_text(encoding="utf-8")
+    assert rows[-1] == "this project" and all(f'"{row}"' in source for row in rows[:-1]), rows
+    assert "benchmarks/reference.py" in (PROJECT / "benchmarks" / "quality.sh").read_text(encoding="utf-8")
+    dataset = tmp_path / "mini.json"
+    dataset.write_text(json.dumps(SQUAD, ensure_ascii=False), encoding="utf-8")
+    passages, questions = reference.load(dataset)
+    assert (len(passages), len(questions)) == (2, 4)
+    stopwords = frozenset(["是", "的", "什么", "哪"])
+    for tokens, title in ((reference.plain, False), (reference.best(stopwords), True)):
+        first, mrr = reference.measure(passages, questions, tokens, title)
+        assert 0.5 <= first <= mrr <= 1.0  # two passages: rank-bm25's Okapi idf is mostly 0 here
