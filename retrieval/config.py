@@ -13,7 +13,7 @@ class BM25Params:
     """BM25's formula and parameters, as rank-bm25 names them."""
 
     variant: str = "plus"
-    k1: float = 1.5
+    k1: float = 1.2  # as BM25_K1 (rank-bm25's own default is 1.5)
     b: float = 0.75
     epsilon: float = 0.25
     delta: float = 1.0  # rank-bm25's default is 0.5 for BM25L, 1.0 for BM25Plus

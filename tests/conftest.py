@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.config import RetrievalConfig
 from retrieval.library import Library
+from retrieval.store.indexing import wait_for_saves
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
@@ -16,8 +16,19 @@ SEED = SEEDS / "000_fc6bf0a2fe9ff4f6.txt"
 
 
 @pytest.fixture(scope="session")
-def seed_library() -> Library:
-    return Library(RetrievalConfig(docs_dir=SEEDS))
+def seed_library(private_index_cache: None, tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """The seed article as ``qabot`` serves it: the shipped settings (none set in the
+    environment, no ``.env``), the index cache in its default place (a temporary one).
+    Shared by the tests that only ask it questions."""
+    from bot.settings import Settings, load_settings
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path_factory.mktemp("seed-library"))
+        for name in Settings.model_fields:
+            patch.delenv(name.upper(), raising=False)
+        library = Library(load_settings().retrieval())
+    wait_for_saves()
+    return library
 
 
 @pytest.fixture
