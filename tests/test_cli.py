@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from tests.commandline import qabot, repl_process
 from tests.conftest import PROJECT, SEED
 
@@ -163,3 +164,25 @@ def test_python_m_bot_outside_the_projects_environment_says_to_use_uv_run() -> N
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith("qabot: error: ") and "`uv run qabot ...`" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "colored"),
+    [
+        ({"FORCE_COLOR": "1"}, True),
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),  # NO_COLOR wins (no-color.org)
+        ({"FORCE_COLOR": "1", "NO_COLOR": ""}, True),  # ... when it is not empty
+        ({}, False),  # not a terminal
+    ],
+)
+def test_no_color_turns_emphasis_off(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, env: dict[str, str], colored: bool
+) -> None:
+    for name in ("FORCE_COLOR", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["ask", "--top-k", "1", PARTY]) == 0
+    out = capsys.readouterr().out
+    assert ("\033[" in out) is colored
+    assert "把25个小支部合并缩减至11个大支部" in re.sub("\033\\[[0-9;]*m", "", out)

@@ -24,6 +24,11 @@ Never paste <script>alert("x")</script> into a page & always escape the ampersan
 """
 LONG_SENTENCE = "第{n}句记录了数据迁移的细节和回滚步骤。"
 LONG_DOC = "长篇测试\n\n" + "".join(LONG_SENTENCE.format(n=n) for n in range(400)) + "\n"
+# Emoji and CJK Extension B characters are two UTF-16 units each: 15 characters, 18
+# units a sentence, so a message of 4,096 characters would be some 4,900 units.
+STAR_SENTENCE = "第{n}颗彗星😀𠀋🌟在夜空出现。"
+STAR_PASSAGE = "".join(STAR_SENTENCE.format(n=n) for n in range(100, 400))
+STAR_DOC = f"星空记录\n\n{STAR_PASSAGE}\n"
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +40,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
         "MAX_QUESTION_CHARS": "100",
         "PASSAGE_MAX_CHARS": "20000",
     }
-    files = {"web.md": WEB_DOC, "long.txt": LONG_DOC}
+    files = {"web.md": WEB_DOC, "long.txt": LONG_DOC, "stars.txt": STAR_DOC}
     with running_bot(tmp_path_factory.mktemp("private"), env, files) as process:
         yield process
 
@@ -198,6 +203,48 @@ def test_long_passage_is_split_into_valid_messages(bot: BotProcess) -> None:
     assert "".join(quotes) == LONG_DOC.split("\n\n")[1].strip()
     assert "（续）" in (messages[1].text or "")
     assert all(quote.endswith("。") for quote in quotes)
+
+
+def test_a_passage_of_emoji_and_extension_b_characters_is_split_by_utf16_units(bot: BotProcess) -> None:
+    """Telegram counts 4,096 UTF-16 units, not characters: the fake server measures each
+    message itself and refuses longer ones (400), so a count in characters loses the answer."""
+    server = bot.server
+    user = server.make_user("Star", language_code="zh")
+    assert utf16_len(STAR_PASSAGE) == len(STAR_PASSAGE) + 3 * 300  # three astral characters a sentence
+    server.send_text(user, None, "彗星在夜空出现")
+    messages = server.wait_until(
+        lambda: (lambda m: m if any("stars.txt ¶" in (x.text or "") for x in m) else None)(
+            server.sent_messages(user.id)
+        ),
+        timeout=10,
+        what="the end of the emoji passage",
+    )
+    units = [utf16_len(m.text or "") for m in messages]
+    assert max(units) <= 4096 and max(units) > 3800, units  # full messages, near the limit
+    assert any(utf16_len(m.text or "") > len(m.text or "") + 400 for m in messages)
+    quotes = [
+        q for m in messages for kind in ("expandable_blockquote", "blockquote") for q in entity_texts(m, kind)
+    ]
+    assert "".join(quotes) == STAR_PASSAGE
+    assert not [call for call in server.bad_requests() if "too long" in str(call)]
+
+
+def test_inline_questions_longer_than_max_question_chars_get_no_results(bot: BotProcess) -> None:
+    """MAX_QUESTION_CHARS is 100 here; 吗 is a stopword, so both ask the same."""
+    server = bot.server
+    user = server.make_user("Inline", language_code="en")
+    at_limit = server.inline_query(user, "党支部合并" + "吗" * 95)
+    over = server.inline_query(user, "党支部合并" + "吗" * 96)
+    answers = server.wait_until(
+        lambda: (lambda a: a if {at_limit.inline_query_id, over.inline_query_id} <= set(a) else None)(
+            server.inline_answers()
+        ),
+        timeout=10,
+        what="inline answers",
+    )
+    [first, *_] = answers[at_limit.inline_query_id]["results"]
+    assert ANSWER in parse_html(first["input_message_content"]["message_text"])[0]
+    assert answers[over.inline_query_id]["results"] == []
 
 
 def test_non_text_and_over_long_questions(bot: BotProcess) -> None:

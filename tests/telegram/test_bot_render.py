@@ -56,6 +56,17 @@ def test_escapes_document_text_and_headings() -> None:
     assert "《T&C》 › <b>x</b> & y" in text
 
 
+def test_escapes_the_file_name_in_the_footer() -> None:
+    """A file may be named ``Q&A <draft>.md``: its name is text, not markup."""
+    text = "Some text."
+    passage = Passage(text=text, title="T", heading="", source="notes/Q&A <draft>.md", paragraph=2)
+    [message] = render_hit(Hit(1, 1.0, passage, (), (), (0, len(text))), EN)
+    shown, entities = parse_html(message)
+    footer = [e for e in entities if e["type"] == "italic"]
+    assert shown.endswith("\nnotes/Q&A <draft>.md ¶2") and len(footer) == 1
+    assert shown[footer[0]["offset"] :] == "notes/Q&A <draft>.md ¶2"
+
+
 def test_heading_path() -> None:
     assert make_hit("x").passage.heading_path == "《Guide》 › Install › Linux"
     assert make_hit("x", heading="").passage.heading_path == "《Guide》"
