@@ -228,6 +228,53 @@ def test_a_damaged_cache_file_is_rebuilt_with_a_warning(
     assert tokenised == [] and not [r for r in caplog.records if r.name == "retrieval.store.cache"]
 
 
+def array_span(data: bytes, name: str) -> tuple[int, int]:
+    """Where array ``name`` lies in a cache file, read from the format as documented
+    (``cachefile.py``): magic, header length, JSON header, arrays from the next 64-byte boundary."""
+    assert data[:8] == b"QABOTIDX"
+    length = int.from_bytes(data[8:16], "little")
+    header = json.loads(data[16 : 16 + length])
+    start = -(-(16 + length) // 64) * 64
+    [item] = [a for a in header["arrays"] if a["name"] == name]
+    return start + item["offset"], start + item["offset"] + item["bytes"]
+
+
+@pytest.mark.parametrize("damage", ["a passage's text", "a postings array"])
+def test_damaged_bytes_in_the_arrays_are_caught_by_their_crc(
+    make_docs: MakeDocs,
+    tmp_path: Path,
+    tokenised: list[str],
+    caplog: pytest.LogCaptureFixture,
+    damage: str,
+) -> None:
+    """Bytes changed inside the arrays, where only the CRC can tell: a passage's text
+    still valid UTF-8 (苹 → 苸, one bit), or a term's count. Each file is rebuilt
+    with a warning and the answers quote the document as it is."""
+    folder = make_docs(FILES)
+    cache = tmp_path / "cache"
+    expected = answers(open_library(folder, cache))
+    [snapshot] = cache_files(cache, "snapshots")
+    [entry] = [p for p in cache_files(cache, "documents") if "苹".encode() in p.read_bytes()]
+    names = ("texts", "texts") if damage.endswith("text") else ("0.tf", "0.counts")
+    for path, name in zip((snapshot, entry), names, strict=True):
+        data = bytearray(path.read_bytes())
+        start, end = array_span(bytes(data), name)
+        if name == "texts":
+            at = data.index("苹".encode(), start, end)
+            data[at : at + 3] = "苸".encode()
+        else:
+            data[start] += 1  # a term counted once more
+        path.write_bytes(bytes(data))
+    tokenised.clear()
+    with caplog.at_level(logging.WARNING, logger="retrieval.store.cache"):
+        library = open_library(folder, cache)
+    for path, name in zip((snapshot, entry), names, strict=True):
+        assert f"index cache file {path} is unusable (its array {name} is damaged (CRC))" in caplog.text
+    assert tokenised == ["a.txt"]
+    assert answers(library) == expected
+    assert all("苸" not in p.text for p in library.index.passages)
+
+
 def test_a_cache_file_of_other_settings_or_content_is_not_trusted(
     tmp_path: Path, make_docs: MakeDocs
 ) -> None:
