@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     rate_limit_seconds: float = Field(60.0, gt=0)
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
-    webhook_port: int = Field(8443, ge=1, le=65535)
+    webhook_port: int = Field(8443, ge=0, le=65535)  # 0: any free port
     webhook_secret: SecretStr | None = None
 
     @field_validator("admin_user_ids", "allowed_user_ids", "allowed_chat_ids", mode="before")

@@ -158,8 +158,7 @@ async def serve(application: App, settings: Settings, service: Service, secret: 
     async with application:
         await announce(application, service)
         if settings.webhook_url and secret:
-            await start_webhook(updater, settings, secret)
-            mode = f"webhook on {settings.webhook_listen}:{settings.webhook_port}"
+            mode = f"webhook on {await start_webhook(updater, settings, secret)}"
         else:
             await updater.start_polling(allowed_updates=ALLOWED_UPDATES, error_callback=_poll_error)
             mode = "polling"
@@ -184,18 +183,29 @@ def _poll_error(error: TelegramError) -> None:
     log.warning("getting updates failed, retrying: %s", error)
 
 
-async def start_webhook(updater: Updater, settings: Settings, secret: str) -> None:
-    """PTB's webhook server on WEBHOOK_LISTEN:WEBHOOK_PORT, then setWebhook (done by PTB)."""
+async def start_webhook(updater: Updater, settings: Settings, secret: str) -> str:
+    """PTB's webhook server on WEBHOOK_LISTEN:WEBHOOK_PORT (port 0: any free one), then
+    setWebhook (done by PTB); the address it listens on, ``host:port``."""
     url = settings.webhook_url or ""
-    # PTB calls setWebhook before it listens: try the port first, so that a busy one (another
-    # instance?) fails before Telegram is told a new secret the running instance does not know.
-    for probe in bind_sockets(settings.webhook_port, settings.webhook_listen):  # as PTB will
-        probe.close()
-    await updater.start_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=re.escape(urlsplit(url).path),  # PTB routes on it as a regular expression
-        webhook_url=url,
-        secret_token=secret,
-        allowed_updates=ALLOWED_UPDATES,
-    )
+    # Bound here and handed to PTB (which calls setWebhook before it listens): a busy port
+    # (another instance?) fails before Telegram is told a new secret the running instance
+    # does not know, and port 0 is a port known once bound.
+    listening, *others = bind_sockets(settings.webhook_port, settings.webhook_listen)
+    for other in others:  # a host name with several addresses: PTB serves one socket
+        log.warning(
+            "WEBHOOK_LISTEN %s has several addresses: listening on the first", settings.webhook_listen
+        )
+        other.close()
+    try:
+        await updater.start_webhook(
+            url_path=re.escape(urlsplit(url).path),  # PTB routes on it as a regular expression
+            webhook_url=url,
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+            unix=listening,  # any listening socket, despite the name
+        )
+    except BaseException:
+        listening.close()
+        raise
+    host, port = listening.getsockname()[:2]
+    return f"{host}:{port}"

@@ -42,6 +42,7 @@ Test-facing API (all thread-safe; ``FakeBotAPI`` is also a context manager)::
         # JSON to the webhook url with X-Telegram-Bot-Api-Secret-Token: the registered secret
         # (``secret_token=...``), none (``None``) or the given string. A 2xx reply confirms it;
         # otherwise it stays pending and getWebhookInfo reports the error, as on Telegram.
+    proxy_webhooks_to(host, port)              # deliver there instead of the URL's host (a proxy)
     webhook_deliveries() -> list[tuple[int, int]]   # (update_id, HTTP status or 0 if no reply)
 
     # observing the bot (messages are snapshots: ask again to see later edits)
@@ -140,6 +141,7 @@ class FakeBotAPI(BotApiCore):
         self._next_group_id = 1
         self._next_query_id = 1
         self._deliveries: list[tuple[int, int]] = []
+        self._proxy: tuple[str, int] | None = None
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -326,6 +328,12 @@ class FakeBotAPI(BotApiCore):
         with self._cond:
             return copy.deepcopy(self._webhook)
 
+    def proxy_webhooks_to(self, host: str, port: int) -> None:
+        """Deliver webhook requests to ``host:port`` (plain HTTP, the URL's path kept)
+        whatever the registered URL's host: a reverse proxy in front of the bot, as in
+        production. The URL may then be a public ``https://`` one that is never dialled."""
+        self._proxy = (host, port)
+
     def deliver_webhook(
         self,
         update: Injected | int | None = None,
@@ -347,13 +355,14 @@ class FakeBotAPI(BotApiCore):
                 raise AssertionError(f"update {found['update_id']} is of a type outside allowed_updates")
             body = json.dumps(found, ensure_ascii=False).encode("utf-8")
         url = urlsplit(webhook["url"])
-        if url.scheme != "http" or url.hostname is None:
+        host, port = self._proxy or (url.hostname, url.port or 80)
+        if self._proxy is None and (url.scheme != "http" or url.hostname is None):
             raise AssertionError(f"the fake server delivers to http:// URLs only, not {webhook['url']}")
         headers = {"Content-Type": "application/json"}
         secret = webhook.get("secret_token") if secret_token is ... else secret_token
         if secret is not None:
             headers["X-Telegram-Bot-Api-Secret-Token"] = secret
-        connection = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=timeout)
+        connection = http.client.HTTPConnection(host, port, timeout=timeout)
         try:
             target = (url.path or "/") + (f"?{url.query}" if url.query else "")
             connection.request("POST", target, body, headers)

@@ -24,10 +24,12 @@ def server() -> Iterator[FakeBotAPI]:
 
 
 @pytest.fixture(scope="module")
-def port() -> int:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def port() -> Iterator[int]:
+    """A port bound but never listened on (connections are refused), held until the
+    module is done so that nothing else can take it meanwhile."""
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        yield int(bound.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

@@ -498,15 +498,15 @@ async def test_deliver_webhook_posts_json_with_the_secret(
 
 
 async def test_deliver_webhook_connection_refused(botapi: FakeBotAPI) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     injected = botapi.send_text(botapi.make_user(), None, "hello")
-    async with make_bot(botapi) as bot:
-        assert await bot.set_webhook(f"http://127.0.0.1:{port}/")
-        with pytest.raises(ConnectionRefusedError):
-            await asyncio.to_thread(botapi.deliver_webhook, injected)
-        info = await bot.get_webhook_info()
+    with socket.socket() as bound:  # bound, never listening: connections are refused
+        bound.bind(("127.0.0.1", 0))
+        port = bound.getsockname()[1]
+        async with make_bot(botapi) as bot:
+            assert await bot.set_webhook(f"http://127.0.0.1:{port}/")
+            with pytest.raises(ConnectionRefusedError):
+                await asyncio.to_thread(botapi.deliver_webhook, injected)
+            info = await bot.get_webhook_info()
     assert info.last_error_message == "Connection refused" and info.pending_update_count == 1
     assert botapi.webhook_deliveries() == [(injected.update_id, 0)]
 
