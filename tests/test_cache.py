@@ -427,20 +427,29 @@ def test_progress_is_drawn_on_a_terminal_only() -> None:
         def flush(self) -> None:
             pass
 
+    now = [0.0]  # a clock the test moves: 1/128 s a file (exact in binary)
+
+    def clock() -> float:
+        return now[0]
+
     for tty in (True, False):
         stream = Terminal(tty)
-        progress = Progress(200, "indexing", "files", stream, delay=0)  # type: ignore[arg-type]
-        for _ in range(200):
+        progress = Progress(256, "indexing", "files", stream, clock=clock)  # type: ignore[arg-type]
+        for _ in range(256):
+            now[0] += 1 / 128
             progress.advance()
-            time.sleep(0.001)
         progress.close()
         if tty:
-            assert "indexing 100%" in stream.text and "200/200 files" in stream.text
-            assert stream.text.endswith("\n") and "\r" in stream.text
+            assert "indexing  50%" in stream.text and "128/256 files · 0:01 left" in stream.text
+            assert "indexing 100%" in stream.text and "256/256 files · 0:02" in stream.text
+            # from the first second on (file 128), then every 0.1 s (13 files), and at the end
+            assert stream.text.count("\r") == len(range(128, 257, 13)) + 1 == 11
+            assert stream.text.endswith("\n")
         else:
             assert stream.text == ""
     quiet = Terminal(True)
-    progress = Progress(10, "indexing", "files", quiet)  # type: ignore[arg-type]
+    progress = Progress(10, "indexing", "files", quiet, clock=clock)  # type: ignore[arg-type]
+    now[0] += 0.999
     progress.advance(10)
     progress.close()
     assert quiet.text == ""  # done within the first second: nothing drawn

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 _WIDTH = 28
@@ -21,7 +22,13 @@ def _clock(seconds: float) -> str:
 
 class Progress:
     def __init__(
-        self, total: int, label: str, unit: str, stream: TextIO | None = None, delay: float = 1.0
+        self,
+        total: int,
+        label: str,
+        unit: str,
+        stream: TextIO | None = None,
+        delay: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.total = max(total, 1)
         self.label = label
@@ -30,14 +37,15 @@ class Progress:
         self._stream = sys.stderr if stream is None else stream
         isatty = getattr(self._stream, "isatty", None)
         self.enabled = bool(isatty and isatty())
-        self._started = time.monotonic()
+        self._clock = clock
+        self._started = clock()
         self._delay = delay
         self._drawn_at = 0.0
         self._drawn = False
 
     def advance(self, amount: int = 1) -> None:
         self.done = min(self.done + amount, self.total)
-        now = time.monotonic()
+        now = self._clock()
         if self.enabled and now - self._started >= self._delay and now - self._drawn_at >= 0.1:
             self._draw(now)
 
@@ -61,6 +69,6 @@ class Progress:
     def close(self) -> None:
         """Finish the bar's line (if one was drawn)."""
         if self._drawn:
-            self._draw(time.monotonic())
+            self._draw(self._clock())
             self._stream.write("\n")
             self._stream.flush()
