@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -356,42 +354,6 @@ def test_an_unwritable_cache_warns_and_still_answers(
     assert library.ask("沧州中院院长是谁", 1).found
     assert "cannot write the index cache" in caplog.text
     assert len([r for r in caplog.records if "cannot write" in r.message]) == 1
-
-
-BUILD = """
-import sys
-from pathlib import Path
-from retrieval.config import RetrievalConfig
-from retrieval.text.cuts import Cuts
-from retrieval.store.indexing import wait_for_saves
-from retrieval.library import Library
-library = Library(RetrievalConfig(docs_dir=Path(sys.argv[1]), cache_dir=Path(sys.argv[2])))
-wait_for_saves()
-print(len(library.index.passages))
-"""
-
-
-def test_processes_building_into_one_cache_at_once_leave_it_sound(
-    make_docs: MakeDocs, tmp_path: Path, tokenised: list[str]
-) -> None:
-    files = dict(FILES)
-    for i in range(40):
-        files[f"more/{i:02d}.txt"] = f"第{i}份文件说：编号{i}的苹果树在春天开花。\n\n它在秋天结果。\n"
-    folder = make_docs(files)
-    cache = tmp_path / "cache"
-    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-c", BUILD, str(folder), str(cache)], env=env, stdout=subprocess.PIPE, text=True
-        )
-        for _ in range(3)
-    ]
-    outputs = [process.communicate(timeout=120)[0] for process in processes]
-    assert all(p.returncode == 0 for p in processes) and len(set(outputs)) == 1
-    tokenised.clear()
-    library = open_library(folder, cache)
-    assert tokenised == []
-    same_index(library.index, Library(RetrievalConfig(docs_dir=folder)).index)
 
 
 def test_parallel_indexing_gives_the_serial_index(

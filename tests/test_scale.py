@@ -28,7 +28,11 @@ def test_more_passages_than_one_segment_of_ids() -> None:
     weights = 1 / np.arange(1, 301)
     weights /= weights.sum()
     size = SEGMENT + 4000
-    corpus = [rng.choice(words, size=int(rng.integers(1, 6)), p=weights).tolist() for _ in range(size)]
+    drawn = rng.choice(words, size=size * 5, p=weights).tolist()  # one draw, then cut into passages
+    ends = np.cumsum(rng.integers(1, 6, size=size)).tolist()
+    corpus = [
+        drawn[end - length : end] for end, length in zip(ends, np.diff([0, *ends]).tolist(), strict=True)
+    ]
     corpus[SEGMENT + 17] = ["needle", "w0"]
     corpus[12] = ["needle"]
     index = BM25Index(corpus)
@@ -40,13 +44,13 @@ def test_more_passages_than_one_segment_of_ids() -> None:
         got, scores = top([(index, 1.0)], query, 5)
         assert np.allclose(scores, found.scores[order])
         assert set(got.tolist()) <= set(found.passages.tolist())
-        dropped = np.full(size, -1)
-        keep = np.arange(0, size, 2)
-        dropped[keep] = np.arange(keep.size)
-        halved = updated(index.postings, dropped, keep.size, [])
-        halved.check()
-        expected = Postings.build(TermCounts.count([corpus[i] for i in keep]))
-        assert halved.passage_ids().tolist() == expected.passage_ids().tolist()
+    dropped = np.full(size, -1)
+    keep = np.arange(0, size, 2)
+    dropped[keep] = np.arange(keep.size)
+    halved = updated(index.postings, dropped, keep.size, [])
+    halved.check()
+    expected = Postings.build(TermCounts.count([corpus[i] for i in keep]))
+    assert halved.passage_ids().tolist() == expected.passage_ids().tolist()
 
 
 @pytest.mark.skipif(not DATASET.exists(), reason="the CMRC 2018 trial set is not here")
