@@ -83,14 +83,28 @@ def test_ask_reads_docs_from_the_option_and_the_setting(tmp_path: Path) -> None:
     ],
 )
 def test_bad_input_is_one_line_on_stderr_and_status_2(
-    args: list[str], env: dict[str, str], message: str
+    args: list[str],
+    env: dict[str, str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    result = qabot(*args, env=env)
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.startswith("qabot: error: ") and message in result.stderr
-    assert "Traceback" not in result.stderr
+    """In this process (the command's ``main``); the exit status of the process itself
+    is checked below, and by every other command test."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert err.startswith("qabot: error: ") and message in err
+    assert "Traceback" not in err
+
+
+def test_bad_input_exits_the_process_with_status_2() -> None:
+    result = qabot("ask", "--top-k", "0", "x")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "qabot: error: argument --top-k: 0 is not at least 1 (see qabot ask --help)\n"
 
 
 def test_skipped_files_are_named_in_one_warning_each(tmp_path: Path) -> None:

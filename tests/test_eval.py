@@ -81,17 +81,19 @@ def test_squad_questions_against_other_documents_are_all_unanswerable(tmp_path: 
     assert report["unanswerable_answered"] == 0
 
 
-def test_bad_datasets_are_one_line_errors(tmp_path: Path) -> None:
+def test_bad_datasets_are_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
     (tmp_path / "bad.jsonl").write_text('{"q": 1}\n', encoding="utf-8")
+    (tmp_path / "list.json").write_text('{"data": [1]}', encoding="utf-8")
     for name, message in [
         ("missing.json", "does not exist"),
         ("bad.json", "is not valid JSON"),
         ("bad.jsonl", 'bad.jsonl:1: expected {"question": ..., "expect": ...}'),
+        ("list.json", "is not in SQuAD format (an article is not an object)"),
     ]:
-        result = qabot("eval", str(tmp_path / name))
-        assert result.returncode == 2
-        assert message in result.stderr and result.stderr.count("\n") == 1
+        assert main(["eval", str(tmp_path / name)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and message in err and err.count("\n") == 1, err
 
 
 @pytest.mark.parametrize(
