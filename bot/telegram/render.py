@@ -114,8 +114,8 @@ def cut(text: str, budget: int) -> list[tuple[int, int]]:
     """Spans covering ``text`` (white space at the cuts left out), each at most
     ``budget`` UTF-16 units, cut at sentence ends where a sentence fits."""
     pieces: list[tuple[int, int]] = []
-    for a, b in sentences(text) or [(0, len(text))]:
-        while utf16_len(text[a:b]) > budget:
+    for a, b in (_strip(text, *sentence) for sentence in sentences(text) or [(0, len(text))]):
+        while utf16_len(text[a:b]) > budget:  # white space before a sentence counts for nothing
             step = _fit(text, a, budget)
             pieces.append((a, step))
             a = step

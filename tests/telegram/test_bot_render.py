@@ -199,3 +199,35 @@ def test_cut_covers_the_text_within_budget(text: str, budget: int) -> None:
     pieces = cut(text, budget)
     assert all(utf16_len(text[a:b]) <= max(budget, 2) for a, b in pieces)
     assert "".join(text[a:b] for a, b in pieces).replace(" ", "") == text.replace(" ", "")
+
+
+TELEGRAM_LIMIT = 4096  # UTF-16 units of text after entity parsing, as Telegram documents it
+
+
+def test_a_long_passage_fills_each_message_to_the_limit_exactly() -> None:
+    """No sentence end to cut at: every message but the last is exactly full."""
+    text = "字" * 10_000
+    blocks = render_hit(make_hit(text), EN)
+    lengths = [utf16_len(plain(block)) for block in blocks]
+    assert all(length <= TELEGRAM_LIMIT for length in lengths) and len(blocks) == 3
+    # room is kept for the footer (on the last message only) and the continued header's "(continued)"
+    footer, continued = len("\ndocs/guide.md ¶3"), len(EN.continued)
+    assert lengths[:2] == [TELEGRAM_LIMIT - footer - continued, TELEGRAM_LIMIT - footer]
+    assert "".join(plain(b).split("\n")[1] for b in blocks) == text
+
+
+def test_blocks_that_fit_exactly_share_a_message() -> None:
+    half = (TELEGRAM_LIMIT - 2) // 2  # two blocks and the blank line between them
+    assert pack(["x" * half, "y" * half]) == ["x" * half + "\n\n" + "y" * half]
+    assert len(pack(["x" * half, "y" * (half + 1)])) == 2
+
+
+def test_cut_spans_by_hand() -> None:
+    text = "One two.  Three four five. Six."  # sentences of 8, 16 and 4 units
+    assert cut(text, 100) == [(0, len(text))]
+    assert cut(text, 21) == [(0, 8), (10, 31)]  # white space at a cut is left out
+    assert cut(text, 16) == [(0, 8), (10, 26), (27, 31)]  # the white space before a sentence is free
+    assert cut(text, 15) == [(0, 8), (10, 25), (25, 31)]  # a sentence too long: cut anywhere
+    assert cut("abcdef", 4) == [(0, 4), (4, 6)]  # no sentence end: anywhere
+    assert cut("   ", 5) == [(0, 3)]
+    assert cut("", 5) == [(0, 0)]
