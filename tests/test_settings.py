@@ -134,3 +134,23 @@ def test_the_seed_fixture_is_served_as_shipped_from_the_cache(seed_library: Libr
     assert config.bm25 == BM25Params(variant="plus", k1=1.2, b=0.75) and config.min_coverage == 0.3
     assert config.cache_dir is not None and list(config.cache_dir.rglob("snapshots/*.qix"))
     assert seed_library.index.cuts is not None  # what a cached index keeps for highlighting
+
+
+def test_passage_max_chars_stopwords_file_and_user_dict_settings(
+    make_docs: MakeDocs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """PASSAGE_MAX_CHARS splits a 60-character paragraph; STOPWORDS_FILE's words are not
+    terms; USER_DICT's words are jieba's words."""
+    paragraph = "赣南脐橙很有名。" * 6 + "院长说很好吃。" * 2  # 62 characters, 8 sentences
+    folder = make_docs({"a.txt": paragraph + "\n"})
+    (tmp_path / "stop.txt").write_text("院长\n", encoding="utf-8")
+    (tmp_path / "dict.txt").write_text("赣南脐橙 10 n\n", encoding="utf-8")
+    shipped = library_from({"DOCS_DIR": str(folder)}, monkeypatch)
+    assert [len(p.text) for p in shipped.index.passages] == [62]
+    assert "院长" in shipped.index.tokenizer.words(paragraph)
+    assert "赣南脐橙" not in shipped.index.tokenizer.words(paragraph)
+    env = {"PASSAGE_MAX_CHARS": "40", "STOPWORDS_FILE": str(tmp_path / "stop.txt")}
+    changed = library_from({**env, "USER_DICT": str(tmp_path / "dict.txt")}, monkeypatch)
+    assert [len(p.text) for p in changed.index.passages] == [40, 22]  # cut at a sentence end
+    assert "院长" not in changed.index.tokenizer.words(paragraph)
+    assert "赣南脐橙" in changed.index.tokenizer.words(paragraph)
