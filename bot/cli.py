@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from bot.questionlog.records import LogError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.terminal import answer_json, render_answer
 from retrieval.errors import DocumentsError, QuestionError
@@ -139,7 +140,12 @@ def run_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ask": run_ask, "repl": run_repl_command, "telegram": run_telegram, "eval": run_eval}
+COMMANDS = {
+    "ask": run_ask,
+    "repl": run_repl_command,
+    "telegram": run_telegram,
+    "eval": run_eval,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except UsageError as error:
         print(f"qabot: error: {error}", file=sys.stderr)
-    except (SettingsError, DocumentsError, QuestionError) as error:
+    except (SettingsError, DocumentsError, QuestionError, LogError) as error:
         print(f"qabot: error: {error}", file=sys.stderr)
     except BrokenPipeError:
         sys.stderr.close()

@@ -6,6 +6,7 @@ Every field here is documented in ``.env.example`` (a test keeps them in step).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -55,6 +56,10 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(8443, ge=0, le=65535)  # 0: any free port
     webhook_secret: SecretStr | None = None
+    # Question log (Telegram only)
+    data_dir: Path | None = None
+    query_log: bool = True
+    log_retention_days: int = Field(180, ge=1)
 
     @field_validator("admin_user_ids", "allowed_user_ids", "allowed_chat_ids", mode="before")
     @classmethod
@@ -68,11 +73,21 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "user_dict", "index_cache_dir", "webhook_url", "telegram_bot_token", "webhook_secret", mode="before"
+        "user_dict",
+        "index_cache_dir",
+        "webhook_url",
+        "telegram_bot_token",
+        "webhook_secret",
+        "data_dir",
+        mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    def data_folder(self) -> Path:
+        """DATA_DIR, or its default."""
+        return self.data_dir or default_data_dir()
 
     def retrieval(self) -> RetrievalConfig:
         return RetrievalConfig(
@@ -85,6 +100,13 @@ class Settings(BaseSettings):
             min_coverage=self.min_match,
             cache_dir=self.index_cache_dir or default_cache_dir(),
         )
+
+
+def default_data_dir() -> Path:
+    """``$XDG_DATA_HOME/qabot``, or ``~/.local/share/qabot``."""
+    base = os.environ.get("XDG_DATA_HOME", "")
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "share"
+    return root / "qabot"
 
 
 def load_settings(**overrides: object) -> Settings:

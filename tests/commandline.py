@@ -13,7 +13,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 
 def _environment(env: dict[str, str] | None) -> dict[str, str]:
-    kept = ("PATH", "HOME", "LANG", "XDG_CACHE_HOME")
+    kept = ("PATH", "HOME", "LANG", "XDG_CACHE_HOME", "XDG_DATA_HOME")
     clean = {k: v for k, v in os.environ.items() if not k.isupper() or k in kept}
     clean.update(env or {})
     return clean

@@ -52,10 +52,12 @@ def make_docs(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
 
 @pytest.fixture(scope="session", autouse=True)
 def private_index_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The default index cache (``$XDG_CACHE_HOME/qabot``) is a temporary folder, here
-    and in the ``qabot`` processes tests start."""
+    """The default index cache (``$XDG_CACHE_HOME/qabot``) and question log
+    (``$XDG_DATA_HOME/qabot``) are temporary folders, here and in the ``qabot``
+    processes tests start."""
     patch = pytest.MonkeyPatch()
     patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
     yield
     patch.undo()
 
@@ -68,5 +70,7 @@ def clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     for name in Settings.model_fields:
         monkeypatch.delenv(name.upper(), raising=False)
-    # The index cache (and anything else cached) goes to the test's folder, not ~/.cache.
+    # The index cache (and anything else cached) goes to the test's folder, not ~/.cache;
+    # the question log too, not ~/.local/share.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))

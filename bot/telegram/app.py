@@ -27,9 +27,11 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults, Up
 from tornado.netutil import bind_sockets
 
 from bot.settings import Settings, SettingsError
+from bot.telegram.callbacks import Buttons
 from bot.telegram.commands import Commands
 from bot.telegram.handlers import Questions, phrases_of
 from bot.telegram.inline import Inline
+from bot.telegram.journal import Journal
 from bot.telegram.logs import Scrubber, configure_logging
 from bot.telegram.phrases import DEFAULT, LANGUAGES
 from bot.telegram.replies import command_descriptions
@@ -71,9 +73,20 @@ def run(settings: Settings) -> int:
     setup_logging(scrub)
     # A stop signal while the documents load ends the process cleanly too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    library = Library(settings.retrieval())
-    service = Service.create(library, settings)
-    application = build_application(settings, token, service)
+    journal = Journal.open(settings) if settings.query_log else None  # before the long load: fail fast
+    try:
+        library = Library(settings.retrieval())
+        service = Service.create(library, settings, journal)
+        application = build_application(settings, token, service)
+        return _serve(application, settings, service, secret, scrub)
+    finally:
+        if journal is not None:
+            journal.close()  # writes what is still queued
+
+
+def _serve(
+    application: App, settings: Settings, service: Service, secret: str | None, scrub: Scrubber
+) -> int:
     try:
         asyncio.run(serve(application, settings, service, secret))
     except InvalidToken:
@@ -115,8 +128,9 @@ def build_application(settings: Settings, token: str, service: Service) -> App:
         )
     )
     application: App = builder.build()
-    application.add_handlers([*Commands(service).handlers(), *Questions(service).handlers()])
-    application.add_handlers([*Inline(service).handlers(), *Commands(service).fallback()])
+    commands, buttons = Commands(service), Buttons(service)
+    application.add_handlers([*commands.handlers(), *Questions(service).handlers(), *buttons.handlers()])
+    application.add_handlers([*Inline(service).handlers(), *commands.fallback(), *buttons.fallback()])
     application.add_error_handler(on_error)
     return application
 

@@ -1,4 +1,4 @@
-"""Commands: /start and /help for everyone, /reload and /stats for admins."""
+"""Commands: /start and /help for everyone; /reload, /stats and /unanswered for admins."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.telegram.handlers import Handler, is_private, phrases_of
 from bot.telegram.phrases import say
-from bot.telegram.replies import Reader, help_text, report_messages, stats_text
+from bot.telegram.replies import (
+    Reader,
+    help_text,
+    report_messages,
+    stats_text,
+    unanswered_messages,
+    week_text,
+)
 from bot.telegram.service import Service
 from retrieval.errors import DocumentsError
 
@@ -28,6 +35,7 @@ class Commands:
             CommandHandler(["start", "help"], self.on_help, filters=new),
             CommandHandler("reload", self.on_reload, filters=new),
             CommandHandler("stats", self.on_stats, filters=new),
+            CommandHandler("unanswered", self.on_unanswered, filters=new),
         ]
 
     def fallback(self) -> list[Handler]:
@@ -100,4 +108,18 @@ class Commands:
             uptime=datetime.now(UTC) - service.started_at,
             answered=service.answered,
         )
+        if service.journal is not None:
+            text += "\n" + week_text(phrases_of(update), await asyncio.to_thread(service.journal.stats))
         await message.reply_html(text)
+
+    async def on_unanswered(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The last 7 days' unanswered questions, most frequent first, and those rated 👎."""
+        message = update.effective_message
+        if message is None or not await self._admin(update):
+            return
+        phrases, journal = phrases_of(update), self.service.journal
+        if journal is None:
+            await message.reply_html(phrases.log_off)
+            return
+        for part in unanswered_messages(phrases, await asyncio.to_thread(journal.unanswered)):
+            await message.reply_html(part)

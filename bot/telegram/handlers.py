@@ -1,36 +1,25 @@
-"""Questions in chats: read them, ask the core, reply with the answer's pages.
+"""Questions in chats: read them, ask the core (which logs them), reply with the
+answer's first page.
 
 Private chats: any text is a question. Groups: ``/ask``, replies to the bot and
-messages mentioning it; everything else is left alone. The "more" button sends
-the next page of a kept answer.
+messages mentioning it; everything else is left alone. The buttons under an
+answer are ``callbacks.py``'s.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
-from contextlib import suppress
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType, ParseMode
-from telegram.error import TelegramError
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.telegram.guard import too_long
-from bot.telegram.pages import MoreButton, page_of
+from bot.telegram.journal import Asker
+from bot.telegram.pager import send_page
 from bot.telegram.phrases import Phrases, phrases_for, say
-from bot.telegram.render import render_page
 from bot.telegram.service import Service
-from retrieval.answer import Answer
 
-Send = Callable[[str, InlineKeyboardMarkup | None], Awaitable[Message]]
 Handler = BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]
 
 
@@ -57,7 +46,6 @@ class Questions:
                 new & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, self.on_group_text
             ),
             MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, self.on_not_text),
-            CallbackQueryHandler(self.on_more),
         ]
 
     async def on_ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -115,7 +103,9 @@ class Questions:
             wait = service.limiter.retry_after(user.id, service.clock())
             await message.reply_html(say(phrases.rate_limited, seconds=wait))
             return
-        answer = await service.ask(question)
+        chat = message.chat
+        asker = Asker(user.id if user else None, chat.id, chat.type, user.language_code if user else None)
+        answer, key = await service.ask_from(question, asker)
         if not answer.found:
             await message.reply_html(phrases.no_answer)
             return
@@ -123,48 +113,4 @@ class Questions:
         async def reply(text: str, markup: InlineKeyboardMarkup | None) -> Message:
             return await message.reply_html(text, reply_markup=markup)
 
-        await self.send_page(answer, 0, None, phrases, reply)
-
-    async def send_page(
-        self, answer: Answer, offset: int, key: str | None, phrases: Phrases, send: Send
-    ) -> None:
-        """The page of ``answer`` at ``offset``; a "more" button under it if more follow."""
-        page = page_of(answer, offset, self.service.page_size)
-        parts = render_page(page.hits, phrases, page.total)
-        markup = None
-        if page.next_offset is not None:
-            key = key or self.service.cache.put(answer)
-            data = MoreButton(key, page.next_offset).data()
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton(phrases.more_button, callback_data=data)]])
-        for number, part in enumerate(parts, start=1):
-            await send(part, markup if number == len(parts) else None)
-
-    async def on_more(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """The "more" button: always answered; a stale one politely, with its button removed."""
-        query, phrases = update.callback_query, phrases_of(update)
-        if query is None:
-            return
-        button = MoreButton.parse(query.data or "")
-        answer = self.service.cache.get(button.key) if button else None
-        message = query.message
-        if button is None or answer is None or not isinstance(message, Message):
-            await query.answer(phrases.stale_button)
-            if isinstance(message, Message) and message.reply_markup is not None:
-                with suppress(TelegramError):
-                    await query.edit_message_reply_markup(None)
-            return
-        if not self.service.cache.claim(button.key, button.offset):
-            await query.answer()  # a second press of a button already served
-            return
-        await query.answer()
-        with suppress(TelegramError):
-            await query.edit_message_reply_markup(None)
-        bot, chat_id = context.bot, message.chat.id
-        topic = message.message_thread_id if message.is_topic_message else None
-
-        async def send(text: str, markup: InlineKeyboardMarkup | None) -> Message:
-            return await bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, message_thread_id=topic
-            )
-
-        await self.send_page(answer, button.offset, button.key, phrases, send)
+        await send_page(service, answer, 0, key, chat.id, phrases, reply)

@@ -28,6 +28,7 @@ class Phrases:
     cmd_ask: str
     cmd_reload: str
     cmd_stats: str
+    cmd_unanswered: str
     # answers
     no_answer: str
     more_button: str
@@ -36,6 +37,8 @@ class Phrases:
     page_note: str
     page_note_one: str
     continued: str
+    thanks_up: str
+    thanks_down: str
     # refusals and limits
     not_text: str
     too_long: str
@@ -53,6 +56,13 @@ class Phrases:
     reload_skipped: str
     reload_failed: str
     stats: str
+    stats_week: str
+    # /unanswered
+    unanswered: str
+    unanswered_none: str
+    disliked: str
+    group: str
+    log_off: str
 
 
 ZH = Phrases(
@@ -71,6 +81,7 @@ ZH = Phrases(
     cmd_ask="提问（群组中使用）",
     cmd_reload="重新读取文档（管理员）",
     cmd_stats="运行统计（管理员）",
+    cmd_unanswered="最近 7 天没有答案的问题（管理员）",
     no_answer="文档中没有与这个问题相符的内容。试试换个说法、用文档里的词，或者少用几个词。",
     more_button="更多段落 ▸",
     stale_button="这个按钮已过期，请重新提问。",
@@ -78,6 +89,8 @@ ZH = Phrases(
     page_note="第 {first}–{last} 段，共 {total} 段",
     page_note_one="第 {first} 段，共 {total} 段",
     continued="（续）",
+    thanks_up="谢谢反馈！👍",
+    thanks_down="谢谢反馈！👎 管理员会看到这个问题。",
     not_text="我只能回答文字问题，请把问题打成文字发给我。",
     too_long="问题太长了（{length} 字），请控制在 {limit} 字以内。",
     rate_limited="提问太频繁了，请 {seconds} 秒后再试。",
@@ -95,6 +108,12 @@ ZH = Phrases(
     stats=(
         "文档：{documents}\n段落：{passages}\n最近读取：{loaded_at}\n已运行：{uptime}\n已回答问题：{answered}"
     ),
+    stats_week="最近 7 天：{questions} 个问题，{share} 有答案，👍 {up} / 👎 {down}",
+    unanswered="<b>最近 7 天没有答案的问题</b>（共 {total} 次）：",
+    unanswered_none="最近 7 天所有问题都有答案。",
+    disliked="<b>被评为 👎 的问题</b>：",
+    group="• {count} × {question}",
+    log_off="问题日志已关闭（QUERY_LOG=false）。",
 )
 
 EN = Phrases(
@@ -114,6 +133,7 @@ EN = Phrases(
     cmd_ask="ask a question (in groups)",
     cmd_reload="re-read the documents (admins)",
     cmd_stats="statistics (admins)",
+    cmd_unanswered="questions without an answer in the last 7 days (admins)",
     no_answer="Nothing in the documents matches this question. "
     "Try other words, words the documents would use, or fewer of them.",
     more_button="More passages ▸",
@@ -122,6 +142,8 @@ EN = Phrases(
     page_note="Passages {first}–{last} of {total}",
     page_note_one="Passage {first} of {total}",
     continued=" (continued)",
+    thanks_up="Thanks for the feedback! 👍",
+    thanks_down="Thanks for the feedback! 👎 The admins will see this question.",
     not_text="I can only answer questions written as text; please type your question.",
     too_long="That question is too long ({length} characters); please keep it under {limit}.",
     rate_limited="Too many questions at once; please try again in {seconds} s.",
@@ -140,6 +162,12 @@ EN = Phrases(
         "Documents: {documents}\nPassages: {passages}\nLast reload: {loaded_at}\n"
         "Uptime: {uptime}\nQuestions answered: {answered}"
     ),
+    stats_week="Last 7 days: {questions} questions, {share} answered, 👍 {up} / 👎 {down}",
+    unanswered="<b>Questions without an answer in the last 7 days</b> ({total} in all):",
+    unanswered_none="Every question of the last 7 days got an answer.",
+    disliked="<b>Questions rated 👎</b>:",
+    group="• {count} × {question}",
+    log_off="The question log is off (QUERY_LOG=false).",
 )
 
 LANGUAGES: dict[str, Phrases] = {"zh": ZH, "en": EN}

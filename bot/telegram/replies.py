@@ -1,5 +1,6 @@
 """Replies other than answers, composed from the phrase tables: the help text,
-the reload report and the statistics. Pure functions, no Telegram library."""
+the reload report, the statistics and the unanswered questions. Pure functions,
+no Telegram library."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.questionlog.records import Group, Stats, Unanswered
 from bot.telegram.phrases import Phrases, say
 from bot.telegram.render import MESSAGE_LIMIT, escape, pack
 from retrieval.library import ReloadReport
 
 USER_COMMANDS = ("start", "help", "ask")
-ADMIN_COMMANDS = ("reload", "stats")
+ADMIN_COMMANDS = ("reload", "stats", "unanswered")
 MAX_LISTED_FILES = 20
 
 
@@ -102,3 +104,22 @@ def stats_text(
         uptime=duration(uptime),
         answered=answered,
     )
+
+
+def week_text(phrases: Phrases, stats: Stats) -> str:
+    """The last 7 days from the question log: questions, the share answered, 👍 and 👎."""
+    share = f"{stats.answered / stats.questions:.0%}" if stats.questions else "—"
+    return say(phrases.stats_week, questions=stats.questions, share=share, up=stats.up, down=stats.down)
+
+
+def unanswered_messages(phrases: Phrases, found: Unanswered, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """The most frequent unanswered questions with their counts, then those rated 👎."""
+    lines = [say(phrases.unanswered, total=found.total) if found.total else phrases.unanswered_none]
+    lines += _groups(phrases, found.groups)
+    if found.disliked:
+        lines += ["", phrases.disliked, *_groups(phrases, found.disliked)]
+    return pack(lines, limit, separator="\n")
+
+
+def _groups(phrases: Phrases, groups: Sequence[Group]) -> list[str]:
+    return [say(phrases.group, count=group.count, question=_short(group.question)) for group in groups]

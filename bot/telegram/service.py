@@ -1,4 +1,5 @@
-"""What the handlers share: the library, the settings, the guards, the cache and counters."""
+"""What the handlers share: the library, the settings, the guards, the question log,
+the cache and counters."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 
 from bot.settings import Settings
 from bot.telegram.guard import Access, RateLimiter
+from bot.telegram.journal import Asker, Journal
 from bot.telegram.pages import AnswerCache
 from retrieval.answer import Answer
 from retrieval.errors import QuestionError
@@ -27,6 +29,7 @@ class Service:
     settings: Settings
     access: Access
     limiter: RateLimiter
+    journal: Journal | None = None
     cache: AnswerCache = field(default_factory=AnswerCache)
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     clock: Callable[[], float] = time.monotonic
@@ -34,12 +37,13 @@ class Service:
     _examples: tuple[Index | None, tuple[str, ...]] = (None, ())
 
     @classmethod
-    def create(cls, library: Library, settings: Settings) -> Service:
+    def create(cls, library: Library, settings: Settings, journal: Journal | None = None) -> Service:
         return cls(
             library=library,
             settings=settings,
             access=Access.of(settings.allowed_user_ids, settings.allowed_chat_ids, settings.admin_user_ids),
             limiter=RateLimiter(settings.rate_limit_questions, settings.rate_limit_seconds),
+            journal=journal,
         )
 
     @property
@@ -54,6 +58,22 @@ class Service:
             answer = Answer(question=question, hits=())
         self.answered += 1
         return answer
+
+    async def ask_from(self, question: str, asker: Asker) -> tuple[Answer, int | None]:
+        """The answer, and the id it is logged under (None when questions are not logged)."""
+        started = time.perf_counter()
+        answer = await self.ask(question)
+        if self.journal is None:
+            return answer, None
+        return answer, self.journal.record(answer, asker, (time.perf_counter() - started) * 1000)
+
+    async def recall(self, key: int, chat_id: int) -> Answer | None:
+        """The answer behind a button from before a restart: its logged question asked
+        again, if it was asked in ``chat_id``; None if not (or if nothing is logged)."""
+        if self.journal is None:
+            return None
+        question = await asyncio.to_thread(self.journal.recall, key, chat_id)
+        return None if question is None else await self.ask(question)
 
     def examples(self) -> tuple[str, ...]:
         """Two or three example questions from the loaded documents (cached per index)."""

@@ -4,6 +4,8 @@ Use :func:`running_bot` in a module-scoped fixture: it starts a fake server and
 one bot process, yields a :class:`BotProcess`, then stops the bot with SIGTERM
 and checks it exited 0, its log has no traceback and no token, and the server
 answered no request with a 400 (unless the module says which it expects).
+:meth:`BotProcess.restart` stops the bot the same way and starts a new process
+with the same settings against the same server (a deploy, as people see it).
 """
 
 from __future__ import annotations
@@ -45,14 +47,15 @@ class BotProcess:
     docs: Path
     log_path: Path
     process: subprocess.Popen[bytes]
+    environment: dict[str, str] = field(default_factory=dict)
     expected_bad_requests: list[str] = field(default_factory=list)
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def wait_ready(self) -> None:
+    def wait_ready(self, started: int = 1) -> None:
         deadline = time.monotonic() + START_TIMEOUT
-        while READY not in self.log():
+        while self.log().count(READY) < started:
             if self.process.poll() is not None:
                 raise AssertionError(f"the bot exited with {self.process.returncode}:\n{self.log()}")
             if time.monotonic() > deadline:
@@ -68,6 +71,14 @@ class BotProcess:
             self.process.kill()
             self.process.wait()
             raise AssertionError(f"the bot did not stop on SIGTERM:\n{self.log()}") from None
+
+    def restart(self) -> None:
+        """Stop the bot (it must exit 0, without a traceback) and start it again; the
+        new process's output goes on in the same log."""
+        status = self.stop()
+        assert status == 0 and "Traceback" not in self.log(), f"exit status {status}:\n{self.log()}"
+        self.process = _start(self.environment, self.log_path)
+        self.wait_ready(started=self.log().count(READY) + 1)
 
     # -- playing users ---------------------------------------------------------------------
 
@@ -124,11 +135,7 @@ def running_bot(
         if prepare is not None:
             environment.update(prepare(server))
         log_path = directory / "bot.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                bot_command(), env=environment, cwd=directory, stdout=log, stderr=subprocess.STDOUT
-            )
-        bot = BotProcess(server, docs, log_path, process)
+        bot = BotProcess(server, docs, log_path, _start(environment, log_path), environment)
         try:
             bot.wait_ready()
             yield bot
@@ -145,3 +152,11 @@ def running_bot(
         assert not unexpected, "\n".join(unexpected)
     finally:
         server.stop()
+
+
+def _start(environment: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """The bot, in the log's folder, its output appended to the log."""
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            bot_command(), env=environment, cwd=log_path.parent, stdout=log, stderr=subprocess.STDOUT
+        )

@@ -29,7 +29,7 @@ async def test_failures_are_logged_and_apologised_for(
     async def broken(question: str) -> Answer:
         raise RuntimeError("the index caught fire")
 
-    def lost(key: str) -> Answer | None:
+    def lost(key: int, chat_id: int) -> Answer | None:
         raise KeyError(key)
 
     monkeypatch.setattr(service, "ask", broken)
@@ -43,7 +43,7 @@ async def test_failures_are_logged_and_apologised_for(
             botapi.send_text(user, None, "any question")
             [apology] = await botapi.async_wait_for_messages(user.id, 1, timeout=10)
             [message] = await botapi.async_wait_for_messages(user.id, 1, timeout=10)
-            press = botapi.press_button(user, message, "more:x:1", check=False)
+            press = botapi.press_button(user, message, "more:12345:1", check=False)
             await botapi.async_wait_until(
                 lambda: press.callback_query_id in botapi.callback_answers(),
                 timeout=10,

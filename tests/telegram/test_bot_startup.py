@@ -1,6 +1,6 @@
 """Start-up problems the user can fix: one clear line on stderr, exit status 2, no token shown.
 
-The four bad starts run at once (each costs a second or two of imports).
+The five bad starts run at once (each costs a second or two of imports).
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ def runs(
         "bad docs": {**good, "DOCS_DIR": str(folder / "missing")},
         "wrong token": {**good, "TELEGRAM_BOT_TOKEN": WRONG_TOKEN},
         "unreachable": {**good, "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{port}"},
+        "bad data dir": {**good, "DATA_DIR": str(docs / "a.md")},  # a file, not a folder
     }
     processes = {
         name: subprocess.Popen(
@@ -95,3 +96,11 @@ def test_unreachable_api_server(runs: dict[str, tuple[int, str]], port: int, ser
     line = one_error_line(runs["unreachable"])
     assert f"cannot reach the Bot API server at http://127.0.0.1:{port}" in line
     assert server.token not in runs["unreachable"][1]
+
+
+def test_unusable_data_dir(runs: dict[str, tuple[int, str]]) -> None:
+    line = one_error_line(runs["bad data dir"])
+    assert (
+        line.startswith("qabot: error: setting DATA_DIR: cannot create the secret ") and "a.md/secret" in line
+    )
+    assert "QUERY_LOG=false" in line

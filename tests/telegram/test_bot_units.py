@@ -1,4 +1,4 @@
-"""pages.py, guard.py, phrases.py, replies.py and logs.py without a server."""
+"""pages.py, buttons.py, guard.py, phrases.py, replies.py and logs.py without a server."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.telegram.buttons import MoreButton, VoteButton, answer_keyboard
 from bot.telegram.guard import Access, RateLimiter, too_long
 from bot.telegram.logs import Scrubber, ScrubFilter
-from bot.telegram.pages import AnswerCache, MoreButton, page_of
+from bot.telegram.pages import AnswerCache, page_of
 from bot.telegram.phrases import EN, LANGUAGES, ZH, Phrases, phrases_for, say
 from bot.telegram.render import MESSAGE_LIMIT, visible_length
 from bot.telegram.replies import Reader, help_text, report_messages, stats_text
@@ -45,22 +46,22 @@ def test_pages_of_an_answer() -> None:
 
 def test_cache_is_bounded_and_evicts_least_recently_used() -> None:
     cache = AnswerCache(capacity=3)
-    keys = [cache.put(answer_with(i + 1)) for i in range(3)]
-    assert cache.get(keys[0]) is not None  # keys[0] is now the most recently used
-    newest = cache.put(answer_with(9))
+    keys = [cache.put(answer_with(i + 1), 7) for i in range(3)]
+    assert cache.get(keys[0], 7) is not None  # keys[0] is now the most recently used
+    newest = cache.put(answer_with(9), 7)
     assert len(cache) == 3
-    assert cache.get(keys[1]) is None  # evicted: stale
-    assert cache.get(keys[0]) is not None and cache.get(newest) is not None
+    assert cache.get(keys[1], 7) is None  # evicted: stale
+    assert cache.get(keys[0], 7) is not None and cache.get(newest, 7) is not None
     for _ in range(100):
-        cache.put(answer_with(1))
+        cache.put(answer_with(1), 7)
     assert len(cache) == 3
 
 
 def test_unknown_keys_are_stale_and_pages_are_claimed_once() -> None:
     cache = AnswerCache()
-    assert cache.get("nope") is None
-    assert not cache.claim("nope", 3)
-    key = cache.put(answer_with(9))
+    assert cache.get(12345, 7) is None
+    assert not cache.claim(12345, 3)
+    key = cache.put(answer_with(9), 7)
     assert cache.claim(key, 3)
     assert not cache.claim(key, 3)
     assert cache.claim(key, 6)
@@ -68,13 +69,42 @@ def test_unknown_keys_are_stale_and_pages_are_claimed_once() -> None:
         AnswerCache(capacity=0)
 
 
+def test_a_kept_answer_is_only_for_its_chat_and_a_given_key_keeps_the_first() -> None:
+    cache = AnswerCache()
+    first, second = answer_with(4), answer_with(5)
+    key = cache.put(first, 7)
+    assert cache.get(key, 8) is None and cache.get(key, 7) is first
+    assert cache.put(second, 7, key=99) == 99 and cache.claim(99, 3)
+    assert cache.put(first, 7, key=99) == 99
+    assert cache.get(99, 7) is second and not cache.claim(99, 3)  # the first kept, its claims too
+
+
 def test_button_data_round_trip_and_size() -> None:
-    key = AnswerCache().put(answer_with(5))
-    data = MoreButton(key, 150).data()
-    assert len(data.encode()) <= 64
-    assert MoreButton.parse(data) == MoreButton(key, 150)
-    for bad in ("", "more", "more:x", "more:x:y", "other:x:1", "more:a:b:1"):
-        assert MoreButton.parse(bad) is None
+    key = AnswerCache().put(answer_with(5), 7)
+    largest = 2**53 - 1
+    for button in (MoreButton(key, 150), MoreButton(largest, 9999), VoteButton(largest, -1)):
+        data = button.data()
+        assert len(data.encode()) <= 64  # Telegram's limit for callback_data
+        assert type(button).parse(data) == button
+    assert VoteButton.parse("vote:12:+") == VoteButton(12, 1) and VoteButton.parse("vote:12:-") == VoteButton(
+        12, -1
+    )
+    for bad in ("", "more", "more:1", "more:x:1", "more:1:y", "other:1:1", "more:1:2:3", "more:01:2",
+                f"more:{2**53}:1", "more:-1:2", "vote:1:1", "vote:x:+", "vote:1:+:2"):  # fmt: skip
+        assert MoreButton.parse(bad) is None and VoteButton.parse(bad) is None, bad
+
+
+def test_answer_keyboard_is_votes_then_more_on_one_row() -> None:
+    def row(key: int | None, following: int | None, votes: bool) -> list[tuple[str, str]]:
+        markup = answer_keyboard(EN, key, following, votes)
+        return [] if markup is None else [(b.text, str(b.callback_data)) for b in markup.inline_keyboard[0]]
+
+    assert row(5, 3, votes=True) == [
+        ("👍", "vote:5:+"), ("👎", "vote:5:-"), ("More passages ▸", "more:5:3"),
+    ]  # fmt: skip
+    assert row(5, None, votes=True) == [("👍", "vote:5:+"), ("👎", "vote:5:-")]
+    assert row(5, 3, votes=False) == [("More passages ▸", "more:5:3")]
+    assert row(None, None, votes=True) == [] and row(5, None, votes=False) == []
 
 
 # -- guard -------------------------------------------------------------------------------
