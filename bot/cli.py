@@ -1,4 +1,4 @@
-"""The ``qabot`` command: ask, repl, telegram, eval.
+"""The ``qabot`` command: ask, repl, telegram, eval, log.
 
 Errors the user can fix are one line on stderr and exit status 2, never a
 traceback; the messages come from the library, the command only words them.
@@ -75,7 +75,23 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument(
         "--traditional", action="store_true", help="convert the questions to Traditional Chinese first"
     )
+    _add_log(
+        commands.add_parser("log", help="the questions asked in Telegram, newest first (the question log)")
+    )
     return parser
+
+
+def _add_log(log: argparse.ArgumentParser) -> None:
+    log.add_argument(
+        "--since", type=_positive, metavar="DAYS", help="only the questions of the last DAYS days"
+    )
+    log.add_argument("--unanswered", action="store_true", help="only the questions that got no answer")
+    form = log.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
+    form.add_argument("--csv", action="store_true", help="CSV, with a header line")
+    log.add_argument(
+        "--forget-user", type=int, metavar="ID", help="delete the questions and votes of Telegram user ID"
+    )
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -140,11 +156,29 @@ def run_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_log(args: argparse.Namespace) -> int:
+    from bot.logbook import Form, forget_user, list_questions
+
+    settings = load_settings()
+    if args.forget_user is not None:
+        others = [f"--{name}" for name in ("since", "unanswered", "json", "csv") if getattr(args, name)]
+        if others:
+            raise UsageError(
+                f"--forget-user cannot be combined with {', '.join(others)} (see qabot log --help)"
+            )
+        print(forget_user(settings, args.forget_user))
+        return 0
+    form: Form = "json" if args.json else "csv" if args.csv else "text"
+    list_questions(settings, args.since, args.unanswered, form, sys.stdout)
+    return 0
+
+
 COMMANDS = {
     "ask": run_ask,
     "repl": run_repl_command,
     "telegram": run_telegram,
     "eval": run_eval,
+    "log": run_log,
 }
 
 

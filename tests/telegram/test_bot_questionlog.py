@@ -1,6 +1,6 @@
 """The question log with the real bot, end to end: what is logged (pseudonyms, never ids;
 never inline queries), 👍/👎 recorded and changed, /unanswered and /stats for admins,
-"More passages" after a restart, QUERY_LOG=false,
+"More passages" after a restart, ``qabot log`` on what the bot wrote, QUERY_LOG=false,
 LOG_RETENTION_DAYS."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pytest
 from bot.questionlog.recorder import utc_now
 from bot.questionlog.records import Entry
 from bot.questionlog.sqlite import SqliteLog
+from tests.commandline import qabot
 
 from .bot_process import SEED, BotProcess, running_bot
 from .fake_botapi import FakeBotAPI, FakeUser, StoredMessage
@@ -209,6 +210,30 @@ def test_more_button_after_a_restart_and_from_another_chat(bot: BotProcess) -> N
     assert press(bot, user, second, "more:12345:2", check=False) == STALE  # a forged id
     time.sleep(0.3)
     assert len(server.sent_messages(user.id)) == 2 and len(server.sent_messages(other.id)) == 1
+
+
+def test_qabot_log_shows_and_forgets_what_the_bot_logged(bot: BotProcess) -> None:
+    server = bot.server
+    kept, forgotten = server.make_user("Kept"), server.make_user("Forgotten")
+    bot.ask(kept, None, QUESTION)
+    bot.ask(forgotten, None, "quantum chromodynamics")
+    questions_of(bot, kept, 1), questions_of(bot, forgotten, 1)
+    env = {"DATA_DIR": str(data_dir(bot))}
+
+    def mine() -> list[dict[str, Any]]:
+        rows = [json.loads(line) for line in qabot("log", "--json", env=env).stdout.splitlines()]
+        users = {pseudonym(bot, kept.id), pseudonym(bot, forgotten.id)}
+        return [row for row in rows if row["user"] in users]
+
+    rows = mine()
+    assert [(r["question"], r["answered"], r["chat"], r["feedback"]) for r in rows] == [
+        ("quantum chromodynamics", False, "private", None),
+        (QUESTION, True, "private", None),
+    ]
+    assert rows[1]["hits"][0] == {"source": SEED.name, "paragraph": 6, "score": rows[1]["hits"][0]["score"]}
+    result = qabot("log", "--forget-user", str(forgotten.id), env=env)
+    assert result.returncode == 0 and result.stdout.startswith(f"deleted 1 questions of user {forgotten.id}")
+    assert [r["question"] for r in mine()] == [QUESTION]
 
 
 def test_with_the_log_off_nothing_is_kept_and_buttons_expire_on_restart(tmp_path: Path) -> None:
