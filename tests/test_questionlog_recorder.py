@@ -150,6 +150,9 @@ def test_pseudonyms_are_keyed_hashes_with_a_private_secret_made_once(tmp_path: P
     assert first.user(42) != first.user(43) and first.chat(42) != first.user(42)
     again = Pseudonyms.create(tmp_path / "data")
     assert path.read_bytes().strip() == secret and again.user(42) == first.user(42)
+    forgetful = Pseudonyms(secret, remember=2)  # remembers two, then starts over
+    expected = {n: hmac.new(secret, str(n).encode(), hashlib.sha256).hexdigest() for n in (1, 2, 3)}
+    assert [forgetful.user(n) for n in (1, 2, 3, 1, 3, 2)] == [expected[n] for n in (1, 2, 3, 1, 3, 2)]
     assert Pseudonyms.existing(tmp_path / "elsewhere") is None
     path.write_text("short\n", encoding="utf-8")
     with pytest.raises(LogError, match=r"secret .* is damaged"):

@@ -23,8 +23,10 @@ SECRET_FILE = "secret"
 
 
 class Pseudonyms:
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, secret: bytes, remember: int = 4096) -> None:
         self._secret = secret
+        self._known: dict[str, str] = {}  # recent ones: two hashes a question add up
+        self._remember = remember
 
     @classmethod
     def create(cls, folder: Path) -> Pseudonyms:
@@ -61,7 +63,13 @@ class Pseudonyms:
         return self._hash(f"chat:{chat_id}")
 
     def _hash(self, message: str) -> str:
-        return hmac.new(self._secret, message.encode(), hashlib.sha256).hexdigest()
+        found = self._known.get(message)
+        if found is None:
+            if len(self._known) >= self._remember:
+                self._known.clear()
+            found = hmac.digest(self._secret, message.encode(), hashlib.sha256).hex()
+            self._known[message] = found
+        return found
 
 
 def _write_once(path: Path, content: bytes) -> None:

@@ -1,19 +1,21 @@
 """Writing the question log off the event loop: a queue and a thread of its own.
 
-``record`` and ``feedback`` only put the item on a bounded queue (microseconds);
-the writer thread writes whatever is queued in one transaction as soon as it
-arrives, so a crash loses at most the last moment (well under a second). If the
-store cannot be written (a full disk, a database locked too long) or the queue
-is full, the item is dropped and one warning is logged until writing works again:
-answering never waits for the log and never fails because of it. ``close``
-writes everything queued first (the bot calls it on SIGTERM). Old questions are
-pruned when the recorder starts and then once a day.
+``record`` and ``feedback`` only append the item to a bounded list under a lock
+(microseconds). The writer thread wakes when the first item arrives, lets the
+items that follow it for ``LINGER`` seconds join it, then takes them all at once
+and writes them in one transaction: so a crash loses at most the last half
+second, and a busy bot's event loop shares Python's GIL with the writer twice a
+second rather than once per question. If the store cannot be written (a full
+disk, a database locked too long) or the queue is full, the items are dropped and
+one warning is logged until writing works again: answering never waits for the log
+and never fails because of it. ``flush`` and ``close`` cut the wait short;
+``close`` writes everything queued first (the bot calls it on SIGTERM). Old
+questions are pruned when the recorder starts and then once a day.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from bot.questionlog.records import Entry, Logged, QuestionLog, Stats, Unanswere
 log = logging.getLogger(__name__)
 
 PRUNE_EVERY = timedelta(days=1)
-BATCH = 500
+LINGER = 0.5  # seconds the writer waits for more items before it writes
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,18 @@ class Recorder:
         self.store = store
         self.retention = retention
         self.clock = clock
-        self._queue: queue.Queue[Item] = queue.Queue(maxsize=capacity)
-        self._pending: dict[int, Entry] = {}  # queued, not yet written: buttons may ask for them
+        self.capacity = capacity
         self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)
+        self._items: list[Item] = []  # queued
+        self._pending: dict[int, Entry] = {}  # queued or being written: buttons may ask for them
+        self._urgent = False  # a flush or close waits: write now
         self._thread = threading.Thread(target=self._run, name="question-log", daemon=True)
         self._next_prune = clock()
         self._failing = False
         self._lost = 0
-        self._closed = False
+        self._closed = False  # no more items are taken
+        self._store_closed = False
 
     def start(self) -> Recorder:
         """Prune old questions now (so start-up leaves none), then start writing."""
@@ -67,8 +73,6 @@ class Recorder:
         return self
 
     def record(self, entry: Entry) -> None:
-        with self._lock:
-            self._pending[entry.id] = entry
         self._put(entry)
 
     def feedback(self, vote: Vote) -> None:
@@ -89,44 +93,57 @@ class Recorder:
 
     def flush(self) -> None:
         """Return once everything queued before this call is written (or dropped)."""
-        if self._thread.is_alive():
-            marker = _Flush()
-            self._queue.put(marker)
+        marker = _Flush()
+        if self._signal(marker):
             marker.done.wait()
 
     def close(self) -> None:
         """Write what is queued, stop the thread, close the store."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._thread.is_alive():
-            self._queue.put(_STOP)
+        if self._signal(_STOP):
             self._thread.join()
+        with self._lock:
+            if self._store_closed:
+                return
+            self._store_closed = True
         self.store.close()
 
+    def _signal(self, marker: object) -> bool:
+        """Queue ``marker`` and wake the writer now; False if it is not running."""
+        with self._ready:
+            if self._closed:
+                return False
+            self._closed = marker is _STOP
+            if not self._thread.is_alive():
+                return False
+            self._items.append(marker)
+            self._urgent = True
+            self._ready.notify()
+        return True
+
     def _put(self, item: Entry | Vote) -> None:
-        if self._closed:
-            return
-        try:
-            self._queue.put_nowait(item)
-        except queue.Full:
+        with self._ready:
+            if self._closed:
+                return
+            if len(self._items) >= self.capacity:
+                full = True
+            else:
+                full = False
+                self._items.append(item)
+                if isinstance(item, Entry):
+                    self._pending[item.id] = item
+                if len(self._items) == 1:
+                    self._ready.notify()  # the writer waits for a first item, not for each
+        if full:
             self._failed(1, "its queue is full")
-            if isinstance(item, Entry):
-                with self._lock:
-                    self._pending.pop(item.id, None)
 
     def _run(self) -> None:
         while True:
-            wait = (self._next_prune - self.clock()).total_seconds()
-            try:
-                batch = [self._queue.get(timeout=max(wait, 0.001))]
-            except queue.Empty:
-                batch = []
-            while batch and len(batch) < BATCH:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
+            with self._ready:
+                if not self._items:
+                    self._ready.wait(max((self._next_prune - self.clock()).total_seconds(), 0.001))
+                if self._items and not self._urgent:
+                    self._ready.wait_for(lambda: self._urgent, LINGER)
+                batch, self._items, self._urgent = self._items, [], False
             self._write([i for i in batch if isinstance(i, Entry | Vote)])
             if self.clock() >= self._next_prune:
                 self._prune()
