@@ -21,7 +21,10 @@ measurement runs in a fresh process:
   no-answer rule on the candidates and highlighting the 3 hits;
 - RSS: the process's resident memory when answering (``VmRSS``) and its peak;
   "as a bot, long run": then with the Telegram bot's code loaded too and after
-  ``LONG_RUN`` more distinct questions (fragments of the dataset's sentences).
+  ``LONG_RUN`` more distinct questions (fragments of the dataset's sentences),
+  every other thousand of them written to a question log as the bot writes it (a
+  writer thread, SQLite in a temporary folder); the CPU time a question takes with
+  and without the log is printed too.
 
 It prints a Markdown table, the machine it ran on and the targets at 100k passages
 (met or MISSED). It takes about 9 minutes on 2 idle cores.
@@ -41,6 +44,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -144,13 +148,12 @@ def child_warm(docs: Path, cache: Path, dataset: Path, started_ns: int) -> dict[
     library.reload()
     wait_for_saves()
     # A long-running Telegram bot: its code loaded (as ``qabot telegram`` has it;
-    # a running bot holds a little more), and many more distinct questions answered.
+    # a running bot holds a little more), and many more distinct questions answered,
+    # half of them written to a question log as the bot writes them.
     for module in ("bot.cli", "bot.telegram.app"):
         importlib.import_module(module)
-
     rss_bot = _rss_mib()
-    for question in _more_questions(dataset, LONG_RUN):
-        library.ask(question, TOP_K)
+    long_run = _long_run(library, dataset)
     return {
         "warm_s": first_answer,
         "query_ms": _percentiles(ranking),
@@ -162,8 +165,71 @@ def child_warm(docs: Path, cache: Path, dataset: Path, started_ns: int) -> dict[
         "reload_s": reload_s,
         "rss_after_reload_mib": rss_after_reload,
         "rss_bot_mib": rss_bot,
-        "rss_long_mib": _rss_mib(),
+        **long_run,
     }
+
+
+def _long_run(library: Any, dataset: Path, block: int = 1000) -> dict[str, float]:
+    """``LONG_RUN`` more questions, in blocks; every other block's questions are written
+    to a question log, as the bot does. CPU time a question (it holds on a busy machine,
+    wall time does not) with and without the log: this thread's, and the writer thread's
+    (the process's less this thread's; the index's workers are idle by now)."""
+    from bot.telegram.journal import Asker
+
+    journal, data = _question_log()
+    cpu = {False: [0.0, 0.0], True: [0.0, 0.0]}  # this thread, the whole process
+    recording = 0.0
+    questions = _more_questions(dataset, LONG_RUN)
+    for start in range(0, LONG_RUN, block):
+        logged = (start // block) % 2 == 1
+        thread, process = time.thread_time(), time.process_time()
+        for number, question in enumerate(questions[start : start + block]):
+            begin = time.perf_counter()
+            answer = library.ask(question, TOP_K)
+            if logged:
+                ms, logging = (time.perf_counter() - begin) * 1000, time.thread_time()
+                journal.record(answer, Asker(number % 500, number % 500, "private", "zh"), ms)
+                recording += time.thread_time() - logging
+        if logged:
+            journal.recorder.flush()  # the block's writing is counted in the block
+        cpu[logged][0] += time.thread_time() - thread
+        cpu[logged][1] += time.process_time() - process
+    rss = _rss_mib()
+    begin = time.perf_counter()
+    journal.close()
+    half = LONG_RUN / 2 / 1e6
+    figures = {
+        "rss_long_mib": rss,
+        "cpu_plain_us": cpu[False][0] / half,
+        "cpu_logged_us": cpu[True][0] / half,
+        "cpu_record_us": recording / half,
+        "cpu_writer_us": (cpu[True][1] - cpu[True][0]) / half,
+        "log_close_s": time.perf_counter() - begin,
+    }
+    figures["log_rows"] = _rows(data)
+    figures["log_mib"] = sum(f.stat().st_size for f in data.iterdir()) / 2**20
+    shutil.rmtree(data)
+    return figures
+
+
+def _question_log() -> tuple[Any, Path]:
+    """A question log in a temporary DATA_DIR, written as the bot writes it."""
+    from bot.questionlog.pseudonyms import Pseudonyms
+    from bot.questionlog.recorder import Recorder
+    from bot.questionlog.sqlite import SqliteLog
+    from bot.telegram.journal import Journal
+
+    data = Path(tempfile.mkdtemp(prefix="qabot-log-"))
+    recorder = Recorder(SqliteLog.open(data), timedelta(days=180)).start()
+    return Journal(recorder, Pseudonyms.create(data)), data
+
+
+def _rows(data: Path) -> int:
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(data / "questions.sqlite")) as db:
+        return int(db.execute("SELECT COUNT(*) FROM questions").fetchone()[0])
 
 
 def child_reference(docs: Path, dataset: Path, questions_wanted: int) -> dict[str, object]:
@@ -330,6 +396,16 @@ def run(args: argparse.Namespace, workdir: Path, seed: Any, write_corpus: Callab
             f"| {_ms(query['p50'])} | {_ms(query['p95'])} | {_ms(query['p99'])} | {whole} "
             f"| {float(warm['rss_mib']):.0f} MiB ({float(warm['peak_mib']):.0f}) | {bot} |"  # type: ignore[arg-type]
         )
+    for size, system, _, warm in rows:
+        if system == "qabot":
+            figures = {k: float(v) for k, v in warm.items() if isinstance(v, int | float)}
+            print(
+                f"question log, {size:,} passages, long run: CPU a question {figures['cpu_plain_us']:.0f} µs "
+                f"without the log, {figures['cpu_logged_us']:.0f} µs with it (record() "
+                f"{figures['cpu_record_us']:.0f} µs) + {figures['cpu_writer_us']:.0f} µs in the writer thread; "
+                f"{figures['log_rows']:,.0f} questions, {figures['log_mib']:.1f} MiB, "
+                f"closing (writing the rest) {figures['log_close_s']:.2f} s"
+            )
     for size, system, cold, warm in rows:
         if system == "qabot" and size == TARGET_SIZE:
             print_targets(cold, warm)
