@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.questionlog.pseudonyms import SECRET_FILE, Pseudonyms
+from bot.questionlog.pseudonyms import SECRET_FILE, Pseudonyms, _write_once
 from bot.questionlog.recorder import Recorder
 from bot.questionlog.records import Entry, LogError, Vote
 from bot.questionlog.sqlite import FILE_NAME, SqliteLog
@@ -157,6 +157,14 @@ def test_pseudonyms_are_keyed_hashes_with_a_private_secret_made_once(tmp_path: P
     path.write_text("short\n", encoding="utf-8")
     with pytest.raises(LogError, match=r"secret .* is damaged"):
         Pseudonyms.existing(tmp_path / "data")
+
+
+def test_a_secret_once_written_is_never_replaced(tmp_path: Path) -> None:
+    """What keeps two processes starting together on one secret: whoever links it first wins."""
+    path = tmp_path / SECRET_FILE
+    _write_once(path, b"first")
+    _write_once(path, b"second")  # as if this process had looked just before the other wrote
+    assert path.read_bytes() == b"first\n" and [p.name for p in tmp_path.iterdir()] == [SECRET_FILE]
 
 
 WRITER = """
