@@ -397,7 +397,7 @@ def run(args: argparse.Namespace, workdir: Path, seed: Any, write_corpus: Callab
             f"| {float(warm['rss_mib']):.0f} MiB ({float(warm['peak_mib']):.0f}) | {bot} |"  # type: ignore[arg-type]
         )
     for size, system, _, warm in rows:
-        if system == "qabot":
+        if system == "qabot" and "cpu_logged_us" in warm:
             figures = {k: float(v) for k, v in warm.items() if isinstance(v, int | float)}
             print(
                 f"question log, {size:,} passages, long run: CPU a question {figures['cpu_plain_us']:.0f} µs "
