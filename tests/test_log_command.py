@@ -19,7 +19,7 @@ from bot.questionlog.pseudonyms import SECRET_FILE, Pseudonyms
 from bot.questionlog.recorder import utc_now
 from bot.questionlog.records import Entry, LoggedHit
 from bot.questionlog.sqlite import SqliteLog
-from bot.settings import default_data_dir, load_settings
+from bot.settings import default_data_dir
 from tests.commandline import qabot, repl_process
 from tests.questionlog_data import vote
 
@@ -160,18 +160,3 @@ def test_ask_repl_and_eval_never_log(tmp_path: Path) -> None:
         console.close_input()
         assert "闫杰" in console.read_rest()
     assert not data.exists() and not default_data_dir().exists()
-
-
-def test_data_dir_defaults_to_xdg_data_home_then_local_share(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert load_settings().data_folder() == tmp_path / "xdg" / "qabot"
-    for unset in ("", "relative/path"):
-        monkeypatch.setenv("XDG_DATA_HOME", unset)
-        monkeypatch.setenv("HOME", str(tmp_path / "home"))
-        assert load_settings().data_folder() == tmp_path / "home" / ".local" / "share" / "qabot"
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "mine"))
-    assert load_settings().data_folder() == tmp_path / "mine"
-    monkeypatch.setenv("DATA_DIR", "")
-    assert load_settings().data_folder() == tmp_path / "home" / ".local" / "share" / "qabot"

@@ -154,3 +154,29 @@ def test_passage_max_chars_stopwords_file_and_user_dict_settings(
     assert [len(p.text) for p in changed.index.passages] == [40, 22]  # cut at a sentence end
     assert "院长" not in changed.index.tokenizer.words(paragraph)
     assert "赣南脐橙" in changed.index.tokenizer.words(paragraph)
+
+
+def test_data_dir_defaults_to_xdg_data_home_then_local_share(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert load_settings().data_folder() == tmp_path / "xdg" / "qabot"
+    for unset in ("", "relative/path"):
+        monkeypatch.setenv("XDG_DATA_HOME", unset)
+        monkeypatch.setenv("HOME", str(tmp_path / "home"))
+        assert load_settings().data_folder() == tmp_path / "home" / ".local" / "share" / "qabot"
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "mine"))
+    assert load_settings().data_folder() == tmp_path / "mine"
+    monkeypatch.setenv("DATA_DIR", "")
+    assert load_settings().data_folder() == tmp_path / "home" / ".local" / "share" / "qabot"
+
+
+def test_log_retention_days_must_be_a_day_or_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import SettingsError
+
+    assert load_settings().log_retention_days == 180 and load_settings().query_log is True
+    monkeypatch.setenv("LOG_RETENTION_DAYS", "0")
+    with pytest.raises(
+        SettingsError, match="setting LOG_RETENTION_DAYS: Input should be greater than or equal to 1"
+    ):
+        load_settings()
