@@ -53,7 +53,8 @@ def _emphasise(hit: Hit) -> str:
 
 
 def answer_json(answer: Answer) -> str:
-    """One line of JSON; the keys other tools rely on are kept stable."""
+    """One line of JSON; the keys other tools rely on are kept stable (``page``, the page a
+    PDF passage starts on, is there for PDFs only)."""
     hits = [
         {
             "rank": hit.rank,
@@ -66,6 +67,7 @@ def answer_json(answer: Answer) -> str:
             "matched": list(hit.matched),
             "sentence": hit.passage.text[hit.sentence[0] : hit.sentence[1]],
         }
+        | ({"page": hit.passage.page} if hit.passage.page else {})
         for hit in answer.hits
     ]
     return json.dumps({"question": answer.question, "hits": hits}, ensure_ascii=False)

@@ -9,3 +9,9 @@ class DocumentsError(Exception):
 
 class QuestionError(ValueError):
     """The question cannot be asked: empty, or nothing searchable in it."""
+
+
+class UnreadableFile(ValueError):
+    """One document file cannot be read: ``str(error)`` says why, for the person who owns it
+    (empty, binary, damaged, password-protected, a scan, a legacy ``.doc``...). The file is
+    skipped with a warning; the others are still served."""

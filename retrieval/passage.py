@@ -18,6 +18,7 @@ class Passage:
     source: str
     paragraph: int
     part: int = 0
+    page: int = 0  # PDFs: the page the paragraph starts on (1-based); 0 for formats without pages
 
     @property
     def heading_path(self) -> str:
@@ -27,8 +28,12 @@ class Passage:
 
     @property
     def location(self) -> str:
-        """``source`` with the paragraph (and part) number, for people."""
-        where = f"{self.source} ¶{self.paragraph}"
+        """``source`` with the page (PDFs) and the paragraph (and part) number, for people."""
+        where = (
+            f"{self.source} p.{self.page} ¶{self.paragraph}"
+            if self.page
+            else f"{self.source} ¶{self.paragraph}"
+        )
         return f"{where}.{self.part}" if self.part else where
 
 

@@ -148,7 +148,7 @@ def test_repl_keeps_the_old_documents_when_a_reload_fails_and_exits_on_end_of_in
         (docs / "a.txt").unlink()
         console.send(":reload")
         assert console.read_until("qabot> ") == (
-            f"Reload failed, still serving the previous documents: no .txt or .md documents with text in {docs}\n"
+            f"Reload failed, still serving the previous documents: no .txt, .md, .docx, .pdf or .html documents with text in {docs}\n"
             "qabot> "
         )
         console.send("院长")

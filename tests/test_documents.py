@@ -49,7 +49,7 @@ def test_empty_binary_and_undecodable_files_are_skipped_with_a_warning_naming_th
             "empty.txt": b"",
             "blank.txt": b"\n  \n",
             "image.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
-            "notes.pdf": b"%PDF-1.4 ignored: not a document type",
+            "notes.rtf": b"{\\rtf1 ignored: not a document type}",
         }
     )
     with caplog.at_level(logging.WARNING):
@@ -67,7 +67,7 @@ def test_missing_folder_and_folder_with_nothing_to_index_are_clear_errors(
 ) -> None:
     with pytest.raises(DocumentsError, match="does not exist"):
         read_folder(tmp_path / "nope", 400)
-    with pytest.raises(DocumentsError, match=r"no \.txt or \.md documents"):
+    with pytest.raises(DocumentsError, match=r"no \.txt, \.md, \.docx, \.pdf or \.html documents"):
         read_folder(make_docs({"a.pdf": b"x", "empty.txt": b""}), 400)
 
 

@@ -16,6 +16,7 @@ class Block:
 
     heading: str
     text: str
+    page: int = 0  # the page the paragraph starts on (1-based) for PDFs; 0 where there are no pages
 
 
 @dataclass(frozen=True)

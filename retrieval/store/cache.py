@@ -4,7 +4,7 @@ Two kinds of files, under ``<cache dir>/v<format>/<key>/`` where the key is
 a hash of everything that decides passages and their terms (``retrieval.store.cachekey``:
 the tokenizer's settings with the stopwords' and user dictionary's contents,
 the passage length limit, the code of ``retrieval/`` that makes passages and
-terms, and the versions of jieba, OpenCC and Snowball), so a change of any of
+terms, and the versions of jieba, OpenCC, Snowball and the readers' libraries), so a change of any of
 them starts afresh:
 
 - ``documents/<hash of file name and content>.qix``: one document's passages

@@ -98,7 +98,7 @@ class Strings:
 
 def pack_passages(passages: Sequence[Passage], strings: Strings) -> dict[str, np.ndarray]:
     """Passages as arrays: their texts as one UTF-8 blob (and where each ends, in
-    characters), their titles, headings, paragraph and part numbers."""
+    characters), their titles, headings, paragraph and part numbers, and their pages."""
     info = np.array(
         [(strings(p.title), strings(p.heading), p.paragraph, p.part) for p in passages], dtype=np.int32
     ).reshape(len(passages), 4)
@@ -107,6 +107,7 @@ def pack_passages(passages: Sequence[Passage], strings: Strings) -> dict[str, np
         "texts": np.frombuffer("".join(p.text for p in passages).encode(), dtype=np.uint8),
         "ends": np.cumsum([len(p.text) for p in passages], dtype=np.int64),
         "info": info,
+        "pages": np.array([p.page for p in passages], dtype=np.int32),
     }
 
 
@@ -117,8 +118,14 @@ def unpack_passages(
     text = str(archive["texts"].data, "utf-8")  # one decode, then slices
     ends = archive["ends"]
     info = archive["info"]
+    pages = archive["pages"]
     count = sum(n for _, n in sources)
-    if ends.shape != (count,) or info.shape != (count, 4) or ends.dtype != np.int64:
+    if (
+        ends.shape != (count,)
+        or info.shape != (count, 4)
+        or ends.dtype != np.int64
+        or pages.shape != (count,)
+    ):
         raise ValueError("its passages do not add up")
     if count and (int(ends[-1]) != len(text) or (np.diff(ends) < 0).any() or int(ends[0]) < 0):
         raise ValueError("its passages' texts do not add up")
@@ -130,7 +137,8 @@ def unpack_passages(
     titles = table[info[:, 0]].tolist() if count else []
     headings = table[info[:, 1]].tolist() if count else []
     names = [source for source, n in sources for _ in range(n)]
-    return list(map(Passage, texts, titles, headings, names, info[:, 2].tolist(), info[:, 3].tolist()))
+    numbers = (info[:, 2].tolist(), info[:, 3].tolist(), pages.tolist())
+    return list(map(Passage, texts, titles, headings, names, *numbers))
 
 
 def pack_counts(prefix: str, counts: TermCounts) -> dict[str, np.ndarray]:

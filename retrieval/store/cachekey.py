@@ -2,8 +2,9 @@
 
 The tokenizer's settings with the stopwords' and user dictionary's contents,
 the passage length limit, the code of ``retrieval/`` that makes passages and
-terms, the versions of jieba, OpenCC and Snowball, and the cache format: a
-change of any of them starts the cache afresh.
+terms, the versions of jieba, OpenCC and Snowball and of the readers' libraries
+(python-docx, pypdf, lxml), and the cache format: a change of any of them starts
+the cache afresh.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from retrieval.text.tokenizer import Tokenizer
 
 CACHE_FORMAT = 3
 _CODE = Path(__file__).resolve().parent.parent  # retrieval/
-_PACKAGES = ("jieba", "opencc", "snowballstemmer")
+_PACKAGES = ("jieba", "opencc", "snowballstemmer", "python-docx", "pypdf", "lxml")
 # Modules that decide nothing the cache holds (passages, their terms, postings
 # layout): changing them keeps the cache. Any other module of retrieval/,
 # new ones included, starts it afresh.

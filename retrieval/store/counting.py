@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
 
-from retrieval.documents.encoding import UndecodableFile
 from retrieval.documents.reader import Skipped, read_document
+from retrieval.errors import UnreadableFile
 from retrieval.index.index import passage_terms
 from retrieval.index.termcounts import TermCounts
 from retrieval.passage import Document
@@ -71,16 +72,31 @@ def count_document(document: Document, tokenizer: Tokenizer) -> Indexed:
     return Indexed(document, tuple(TermCounts.count(field) for field in zip(*terms, strict=True)), cuts)
 
 
-def index_file(job: Job, folder: Path, max_chars: int, tokenizer: Tokenizer) -> Indexed | Skipped:
-    """Read, parse and count one file; a file with no usable text is skipped."""
+Read = Callable[[Path, Path, int], Document]
+
+
+def read_file(job: Job, folder: Path, max_chars: int, read: Read = read_document) -> Document | Skipped:
+    """Read and parse one file (with ``read``); a file with no usable text is skipped."""
     try:
-        document = read_document(job.path, folder, max_chars)
-    except (UndecodableFile, OSError) as error:
+        return read(job.path, folder, max_chars)
+    except (UnreadableFile, OSError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         return Skipped(job.source, reason)
+
+
+def count_file(job: Job, document: Document, tokenizer: Tokenizer) -> Indexed:
+    """Count the terms of a file's document (those of its earlier version's passages taken as they were)."""
     if job.previous is not None:
         return recount_document(document, tokenizer, job.previous)
     return count_document(document, tokenizer)
+
+
+def index_file(
+    job: Job, folder: Path, max_chars: int, tokenizer: Tokenizer, read: Read = read_document
+) -> Indexed | Skipped:
+    """Read, parse and count one file; a file with no usable text is skipped."""
+    document = read_file(job, folder, max_chars, read)
+    return document if isinstance(document, Skipped) else count_file(job, document, tokenizer)
 
 
 def _rows(counts: TermCounts, start: int, stop: int) -> TermCounts:

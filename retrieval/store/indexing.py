@@ -23,9 +23,8 @@ from typing import TextIO
 import numpy as np
 
 from retrieval.config import RetrievalConfig
-from retrieval.documents.reader import Skipped
+from retrieval.documents.reader import Skipped, nothing_to_index
 from retrieval.documents.reader import log as reader_log
-from retrieval.errors import DocumentsError
 from retrieval.index.bm25 import BM25Index
 from retrieval.index.index import Index
 from retrieval.index.postings import Postings
@@ -44,6 +43,9 @@ from retrieval.text.tokenizer import Tokenizer
 
 log = logging.getLogger(__name__)
 _saving = threading.Lock()
+# Files skipped by this process, by name and content: a reload does not read them again
+# (a damaged file may take the whole time box, READ_SECONDS, each time) until they change.
+_refused: dict[tuple[str, str], Skipped] = {}
 _savers: list[threading.Thread] = []
 
 
@@ -104,8 +106,12 @@ def build_index(
     earlier = {document.source: document.digest for document in base.documents} if base else {}
     indexed: dict[str, Indexed] = {}
     jobs: list[Job] = []
+    refused = dict(_refused)
     for file in files:
         if (file.source, file.digest) in known:
+            continue
+        if (file.source, file.digest) in refused:
+            skipped[file.source] = refused[file.source, file.digest]
             continue
         hit = cache.load_document(file.source, file.digest) if cache else None
         if hit is not None:
@@ -159,11 +165,13 @@ def build_index(
         size += len(document.passages)
     order = {source: i for i, source in enumerate(sources)}
     skips = tuple(sorted(skipped.values(), key=lambda s: order[s.source]))
+    digests = {file.source: file.digest for file in files}
+    _refused.clear()
+    _refused.update({(s.source, digests[s.source]): s for s in skips if s.source in digests})
     for skip in skips:
         reader_log.warning("skipped %s: %s", skip.source, skip.reason)
     if not documents:
-        detail = f" ({len(skips)} skipped)" if skips else ""
-        raise DocumentsError(f"no .txt or .md documents with text in {folder}{detail}")
+        raise nothing_to_index(folder, len(skips))
 
     unchanged = base is not None and not added and size == first and bool((remap == np.arange(size)).all())
     fields: Sequence[Postings]

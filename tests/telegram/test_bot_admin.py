@@ -86,7 +86,7 @@ def reload_news_and_fail(bot: BotProcess, news: Path, kept: Path) -> None:
     bot.docs.mkdir()
     failed = text_of(bot, admin, "/reload")
     assert failed.startswith("Reload failed; still serving the previous documents. Reason: ")
-    assert "no .txt or .md documents" in failed
+    assert "no .txt, .md, .docx, .pdf or .html documents" in failed
     assert CHANGED_FACT in text_of(bot, other, NEW_QUESTION)
     assert "把25个小支部合并缩减至11个大支部" in text_of(bot, other, "党支部合并后还剩多少个？")
     bot.docs.rmdir()

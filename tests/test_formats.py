@@ -1,0 +1,143 @@
+"""Word, PDF and web pages read as their owners wrote them: title, heading paths, tables,
+pages, and nothing of the page furniture (headers, footers, page numbers, menus)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from retrieval.config import RetrievalConfig
+from retrieval.documents.reader import read_document
+from retrieval.library import Library, make_tokenizer
+from retrieval.passage import Document
+from retrieval.store.cache import IndexCache
+from retrieval.store.cachekey import cache_key
+from retrieval.store.indexing import wait_for_saves
+from tests import pdfs, webpages, wordfiles
+from tests.pdfs import Made
+
+MakeDocs = Callable[[dict[str, str | bytes]], Path]
+
+
+def read(make_docs: MakeDocs, name: str, data: bytes) -> Document:
+    folder = make_docs({name: data})
+    return read_document(folder / name, folder, 400)
+
+
+def found(document: Document) -> list[tuple[str, str, int]]:
+    return [(p.heading, p.text, p.page) for p in document.passages]
+
+
+def assert_reads_as_made(document: Document, made: Made) -> None:
+    assert document.title == made.title
+    assert found(document) == made.passages
+    for passage in document.passages:
+        for furniture in made.furniture:
+            assert furniture not in passage.text
+
+
+@pytest.mark.parametrize(
+    ("name", "build"),
+    [
+        ("handbook.docx", wordfiles.handbook),
+        ("handbook.docx", lambda: wordfiles.handbook(title_style=False)),
+        ("notice.docx", wordfiles.official_styles),
+        ("report.docx", wordfiles.single_heading),
+    ],
+    ids=["title-style-tables-soft-break", "file-name-title", "outline-levels-core-title", "single-heading-1"],
+)
+def test_word_titles_headings_and_tables(make_docs: MakeDocs, name: str, build: Callable[[], Made]) -> None:
+    made = build()
+    assert_reads_as_made(read(make_docs, name, made.data), made)
+
+
+def test_word_table_rows_are_passages_under_their_heading(make_docs: MakeDocs) -> None:
+    document = read(make_docs, "handbook.docx", wordfiles.handbook().data)
+    rows = [p for p in document.passages if "天数" in p.text]
+    assert [(p.heading, p.text) for p in rows] == [
+        ("第二章 休假", "假期类型: 年假; 天数: 5天; 说明: 工作满一年"),
+        ("第二章 休假", "假期类型: 婚假; 天数: 3天; 说明: 凭结婚证"),
+    ]
+    assert [p.paragraph for p in document.passages] == list(range(1, 9))  # rows count as paragraphs
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        pdfs.chinese_pdf,
+        lambda: pdfs.chinese_pdf(bookmarks=False, footer="dash"),
+        lambda: pdfs.chinese_pdf(bookmarks=False, footer="dash", flat=True),
+        pdfs.english_pdf,
+    ],
+    ids=["bookmarks", "type-sizes-and-fake-bold", "plain-text-rule", "english-bold-same-size"],
+)
+def test_pdf_paragraphs_headings_pages_and_no_furniture(
+    make_docs: MakeDocs, build: Callable[[], Made]
+) -> None:
+    made = build()
+    document = read(make_docs, "report.pdf", made.data)
+    assert_reads_as_made(document, made)
+    texts = [p.text for p in document.passages]
+    assert not any(t == pdfs.TITLE or t.startswith(("第 ", "- ", "Page ")) for t in texts)
+
+
+def test_a_pdf_paragraph_runs_over_the_page_break_and_keeps_its_first_page(make_docs: MakeDocs) -> None:
+    made = pdfs.chinese_pdf()
+    document = read(make_docs, "rules.pdf", made.data)
+    index = [text for _, text, _ in made.passages].index(pdfs.LONG)
+    assert (made.passages[index][2], made.last_pages[index]) == (1, 2)  # drawn on pages 1 and 2
+    long = document.passages[index]
+    assert (long.text, long.paragraph, long.page) == (pdfs.LONG, index + 1, 1)
+    assert document.passages[0].location == "rules.pdf p.1 ¶1"
+
+
+def test_long_pdf_paragraphs_are_split_at_sentence_ends_keeping_their_page(make_docs: MakeDocs) -> None:
+    folder = make_docs({"rules.pdf": pdfs.chinese_pdf().data})
+    document = read_document(folder / "rules.pdf", folder, 60)
+    parts = [p for p in document.passages if p.paragraph == 3]  # 第三条: two sentences
+    assert [(p.part, p.page) for p in parts] == [(1, 1), (2, 1)]
+    assert "".join(p.text for p in parts) == pdfs.CHAPTERS[1][1][0]
+
+
+@pytest.mark.parametrize(
+    "build", [pdfs.rc4_owner_only_pdf, lambda: pdfs.encrypted_pdf("")], ids=["rc4", "aes-256"]
+)
+def test_pdf_with_only_an_owner_password_is_read(make_docs: MakeDocs, build: Callable[[], bytes]) -> None:
+    made = pdfs.chinese_pdf()
+    assert found(read(make_docs, "open.pdf", build())) == made.passages
+
+
+@pytest.mark.parametrize(
+    ("build", "name"),
+    [(webpages.notice, "notice.html"), (webpages.gbk_page, "old.htm")],
+    ids=["notice", "gbk"],
+)
+def test_web_page_main_content_title_and_headings(
+    make_docs: MakeDocs, build: Callable[[], Made], name: str
+) -> None:
+    made = build()
+    assert_reads_as_made(read(make_docs, name, made.data), made)
+
+
+def test_a_page_labelled_gb2312_holding_gbk_characters_is_read_as_gb18030(make_docs: MakeDocs) -> None:
+    made = webpages.gbk_page("gb2312")
+    document = read(make_docs, "old.html", made.data)
+    assert document.title == made.title and "镕" in document.title
+    assert found(document) == made.passages
+
+
+def test_pages_come_back_from_the_index_cache(make_docs: MakeDocs, tmp_path: Path) -> None:
+    folder = make_docs({"rules.pdf": pdfs.chinese_pdf().data, "notes.md": "# 笔记\n\n第一段。\n"})
+    config = RetrievalConfig(docs_dir=folder, cache_dir=tmp_path / "cache")
+    built = Library(config).index.passages
+    wait_for_saves()
+    cache = IndexCache(config.cache_dir, cache_key(make_tokenizer(config), config.passage_max_chars))
+    snapshot = cache.load_snapshot(folder)
+    assert snapshot is not None
+    loaded = [p for document in snapshot.documents for p in document.passages]
+    assert loaded == list(built)
+    assert [p.page for p in loaded] == [0, 1, 1, 1, 1, 1, 2]  # notes.md, then rules.pdf
+    indexed = cache.load_document("rules.pdf", snapshot.documents[1].digest)
+    assert indexed is not None and [p.page for p in indexed.document.passages] == [1, 1, 1, 1, 1, 2]
