@@ -149,7 +149,8 @@ def english_pdf() -> Made:
     pdf.setFont("Helvetica-Bold", 18)
     pdf.drawString(LEFT, TOP, made.title)
     y, page, last = TOP - 40, 1, ""
-    for heading, text in ENGLISH * 2:
+    closing = [("Results", "Approved by the board"), ("Results", "The report was approved on 3 March 2025.")]
+    for heading, text in [*ENGLISH * 2, *closing]:  # a short line, not bold: body text, not a heading
         if heading != last:
             pdf.setFont("Helvetica-Bold", 11)
             y -= 24

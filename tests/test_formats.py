@@ -3,12 +3,16 @@ pages, and nothing of the page furniture (headers, footers, page numbers, menus)
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
+from reportlab.pdfgen import canvas
 
 from retrieval.config import RetrievalConfig
+from retrieval.documents.formats.pdf import page_lines
 from retrieval.documents.reader import read_document
 from retrieval.library import Library, make_tokenizer
 from retrieval.passage import Document
@@ -60,7 +64,7 @@ def test_word_table_rows_are_passages_under_their_heading(make_docs: MakeDocs) -
         ("第二章 休假", "假期类型: 年假; 天数: 5天; 说明: 工作满一年"),
         ("第二章 休假", "假期类型: 婚假; 天数: 3天; 说明: 凭结婚证"),
     ]
-    assert [p.paragraph for p in document.passages] == list(range(1, 9))  # rows count as paragraphs
+    assert [p.paragraph for p in document.passages] == list(range(1, 10))  # rows count as paragraphs
 
 
 @pytest.mark.parametrize(
@@ -141,3 +145,23 @@ def test_pages_come_back_from_the_index_cache(make_docs: MakeDocs, tmp_path: Pat
     assert [p.page for p in loaded] == [0, 1, 1, 1, 1, 1, 2]  # notes.md, then rules.pdf
     indexed = cache.load_document("rules.pdf", snapshot.documents[1].digest)
     assert indexed is not None and [p.page for p in indexed.document.passages] == [1, 1, 1, 1, 1, 2]
+
+
+def test_pdf_lines_know_fake_bold_and_bold_fonts_from_regular_text() -> None:
+    pdf = canvas.Canvas(buffer := io.BytesIO())
+    pdf.setFont(pdfs.SONG, 12)
+    pdf._code.append("2 Tr")  # fill and stroke: fake bold
+    pdf.drawString(72, 700, "加粗的标题")
+    pdf._code.append("0 Tr")
+    pdf.drawString(72, 680, "正文一行")
+    pdf.setFont("Helvetica-Bold", 12)
+    pdf.drawString(72, 660, "Bold heading")
+    pdf.save()
+    (page,) = PdfReader(io.BytesIO(buffer.getvalue())).pages
+    lines = page_lines(page, 1)
+    assert [(line.text, line.bold, line.size) for line in lines] == [
+        ("加粗的标题", True, 12.0),
+        ("正文一行", False, 12.0),
+        ("Bold heading", True, 12.0),
+    ]
+    assert lines[1].x1 == pytest.approx(72 + 4 * 12)  # four full-width characters of 12 pt

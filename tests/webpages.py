@@ -36,7 +36,10 @@ def notice() -> Made:
         "<h3>（二）提升数据质量</h3><ul><li>开展数据完整性、准确性检查；</li><li>及时更新过期数据。</li></ul>"
         "<table border='1'><tr><th>阶段</th><th>时间</th><th>任务</th></tr>"
         "<tr><td>第一阶段</td><td>4月—6月</td><td>目录编制</td></tr></table>"
-        "<h2>三、工作要求</h2><p>各单位要明确责任分工，按时保质完成各项任务。</p></div>"
+        "<table><tr><th>联系人</th><th>电话</th></tr><tr><td>王某某</td><td>0571-87654321</td></tr></table>"
+        "<h2>三、工作要求</h2><p>各单位要明确责任分工，按时保质完成各项任务。</p>"
+        '<div class="related"><h4>相关文章</h4><ul><li><a href="/a1">关于印发公共数据管理办法的通知</a></li>'
+        '<li><a href="/a2">市数据局召开年度工作会议</a></li></ul></div><script>var hits = "统计代码";</script></div>'
     )
     page = (
         f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{NOTICE}_某某市人民政府</title>'
@@ -54,6 +57,7 @@ def notice() -> Made:
         (f"{two} › （二）提升数据质量", "开展数据完整性、准确性检查；", 0),
         (f"{two} › （二）提升数据质量", "及时更新过期数据。", 0),
         (f"{two} › （二）提升数据质量", "阶段: 第一阶段; 时间: 4月—6月; 任务: 目录编制", 0),
+        (f"{two} › （二）提升数据质量", "联系人: 王某某; 电话: 0571-87654321", 0),  # <th>: a header
         ("三、工作要求", "各单位要明确责任分工，按时保质完成各项任务。", 0),
     ]
     made.furniture = [
@@ -67,6 +71,8 @@ def notice() -> Made:
         "统计代码",
         "浏览次数",
         "政务公开",
+        "相关文章",
+        "年度工作会议",
     ]
     return made
 

@@ -45,6 +45,11 @@ def handbook(title_style: bool = True) -> Made:
     ):
         for cell, text in zip(row.cells, cells, strict=True):
             cell.text = text
+    fees = document.add_table(rows=2, cols=2)  # two columns, its first row marked as the header row
+    fees.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for row, cells in zip(fees.rows, [["项目", "标准"], ["住宿费", "每人每天500元"]], strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
     document.add_paragraph("请假须提前三个工作日在系统中提交申请。")
     made = Made(_saved(document), HANDBOOK if title_style else "handbook")
     one, two = "第一章 总则", "第二章 休假"
@@ -58,6 +63,7 @@ def handbook(title_style: bool = True) -> Made:
         (two, "假期类型: 婚假; 天数: 3天; 说明: 凭结婚证", 0),
         (two, "人事部电话 | 0571-12345678", 0),
         (two, "邮箱 | hr@example.com", 0),
+        (two, "项目: 住宿费; 标准: 每人每天500元", 0),
         (two, "请假须提前三个工作日在系统中提交申请。", 0),
     ]
     made.furniture = ["员工手册 内部资料 请勿外传", "第 1 页 共 3 页"]
