@@ -21,7 +21,7 @@ from retrieval.passage import Document
 from retrieval.store import indexing
 from retrieval.store.boxing import CRASHED, MEMORY_BYTES, ReadTimeout, confine, time_box
 from retrieval.store.counting import Indexed, Job
-from retrieval.store.workers import index_files
+from retrieval.store.workers import index_files, read_apart
 from tests import pdfs, webpages
 
 MakeDocs = Callable[[dict[str, str | bytes]], Path]
@@ -130,3 +130,13 @@ def test_a_refused_file_is_not_read_again_until_it_changes(
     (folder / "locked.pdf").write_bytes(pdfs.encrypted_pdf("other"))
     assert library.reload().skipped == first
     assert read == [["locked.pdf", "rules.pdf"], [], ["locked.pdf"]]
+
+
+def test_a_file_can_be_checked_apart_before_it_joins_the_documents(make_docs: MakeDocs) -> None:
+    folder = make_docs({"rules.pdf": pdfs.chinese_pdf().data, "locked.pdf": pdfs.encrypted_pdf("secret")})
+    document = read_apart(folder / "rules.pdf", folder, 400)
+    assert isinstance(document, Document) and document.title == pdfs.TITLE
+    assert [p.page for p in document.passages] == [1, 1, 1, 1, 1, 2]
+    refused = read_apart(folder / "locked.pdf", folder, 400)
+    assert isinstance(refused, Skipped) and refused.source == "locked.pdf"
+    assert refused.reason.startswith("password-protected PDF")

@@ -216,3 +216,19 @@ def _in_workers(
                 if future.done() and future.exception() is None:
                     build.report(future.result())
             raise
+
+
+def read_apart(path: Path, folder: Path, max_chars: int) -> Document | Skipped:
+    """One file read as indexing reads it, in a worker process within limits (``boxing``):
+    for checking a file before it joins the documents folder (an upload, say)."""
+    job = Job(path, path.relative_to(folder).as_posix(), path.stat().st_size)
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(1, context, _start_worker, (None, folder, max_chars, None)) as pool:
+            with _main_left_alone():
+                future = pool.submit(_work, [job])
+            (result,) = future.result()
+    except BrokenProcessPool:
+        return Skipped(job.source, CRASHED)
+    assert not isinstance(result, Indexed)  # nothing is tokenised in a worker without a tokenizer
+    return result
