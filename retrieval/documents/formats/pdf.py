@@ -132,7 +132,8 @@ class _Page:
         )
 
 
-def _page_lines(page: PageObject, number: int) -> list[Line]:
+def page_lines(page: PageObject, number: int) -> list[Line]:
+    """The lines of one page (numbered ``number``), in the order the page draws them."""
     collector = _Page(number)
     page.extract_text(visitor_text=collector.text, visitor_operand_before=collector.operator)
     return [dataclasses.replace(ln, text=ln.text.strip()) for ln in collector.lines]
@@ -174,7 +175,7 @@ def outline_pdf(data: bytes, fallback_title: str) -> Outline:
     pages: list[list[Line]] = []
     try:
         for number, page in enumerate(reader.pages, start=1):
-            pages.append(_page_lines(page, number))
+            pages.append(page_lines(page, number))
             reader.resolved_objects.clear()  # pypdf's cache of the objects read: kept for one page only
         toc = _bookmarks(reader)
         meta_title = str(reader.metadata.title or "").strip() if reader.metadata else ""
