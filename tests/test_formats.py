@@ -165,3 +165,18 @@ def test_pdf_lines_know_fake_bold_and_bold_fonts_from_regular_text() -> None:
         ("Bold heading", True, 12.0),
     ]
     assert lines[1].x1 == pytest.approx(72 + 4 * 12)  # four full-width characters of 12 pt
+
+
+def test_a_pdf_whose_font_description_is_damaged_is_still_read(make_docs: MakeDocs) -> None:
+    content = b"BT /F1 12 Tf 72 720 Td (Damaged fonts still show their text.) Tj ET"
+    data = pdfs.raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FontDescriptor 6 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /Helvetica /FontWeight /Heavy /Flags 32 >>",
+    ])  # fmt: skip
+    document = read(make_docs, "odd.pdf", data)
+    assert [(p.text, p.page) for p in document.passages] == [("Damaged fonts still show their text.", 1)]

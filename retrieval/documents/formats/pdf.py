@@ -78,7 +78,7 @@ class _Page:
     def __init__(self, number: int) -> None:
         self.number = number
         self.lines: list[Line] = []
-        self.fonts: dict[int, tuple[Font, bool]] = {}  # per font dictionary: widths, bold
+        self.fonts: dict[int, tuple[Font | None, bool]] = {}  # per font dictionary: widths, bold
         self.modes = [0]  # text render mode, saved and restored with the graphics state
         self.faked = False  # some text shown in fake bold since the last piece
 
@@ -96,15 +96,20 @@ class _Page:
         if resource is None:
             return None, False
         if id(resource) not in self.fonts:
-            found: Any = resource.get("/FontDescriptor")
-            if found is None and "/DescendantFonts" in resource:
-                descendants: Any = resource["/DescendantFonts"].get_object()
-                found = descendants[0].get_object().get("/FontDescriptor")
-            descriptor: Any = found.get_object() if found is not None else {}
             bold = bool(_BOLD_NAME.search(str(resource.get("/BaseFont", ""))))
-            bold |= float(descriptor.get("/FontWeight", 400)) >= 600
-            bold |= bool(int(descriptor.get("/Flags", 0)) & _FORCE_BOLD)
-            self.fonts[id(resource)] = (Font.from_font_resource(resource), bold)
+            try:
+                found: Any = resource.get("/FontDescriptor")
+                if found is None and "/DescendantFonts" in resource:
+                    descendants: Any = resource["/DescendantFonts"].get_object()
+                    found = descendants[0].get_object().get("/FontDescriptor")
+                descriptor: Any = found.get_object() if found is not None else {}
+                bold |= float(descriptor.get("/FontWeight", 400)) >= 600
+                bold |= bool(int(descriptor.get("/Flags", 0)) & _FORCE_BOLD)
+                self.fonts[id(resource)] = (Font.from_font_resource(resource), bold)
+            except MemoryError:
+                raise
+            except Exception:  # a damaged font: its text is still read, its widths guessed
+                self.fonts[id(resource)] = (None, bold)
         return self.fonts[id(resource)]
 
     def text(
