@@ -7,7 +7,7 @@ dictionary once. A small build (a reload that changed a file or two) does it
 in this process, which has jieba loaded already, except that Word, PDF and
 web-page files are always read in a worker, within limits
 (``retrieval.store.boxing``): for a small build, in a worker that only reads
-(it starts in a fraction of a second, without jieba), and are tokenised here.
+(it starts without loading jieba: ~2.4 s with a small file read, under load 9), and are tokenised here.
 A worker that dies (the kernel ends one stuck in a reader's C code) leaves its
 files to be read again one at a time, in a new worker: the one that ends that
 worker too is skipped with a reason.
