@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(8443, ge=0, le=65535)  # 0: any free port
     webhook_secret: SecretStr | None = None
+    max_upload_mb: int = Field(20, ge=1)  # documents admins send; the public Bot API serves 20 MB at most
     # Question log (Telegram only)
     data_dir: Path | None = None
     query_log: bool = True

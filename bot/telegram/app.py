@@ -36,6 +36,7 @@ from bot.telegram.logs import Scrubber, configure_logging
 from bot.telegram.phrases import DEFAULT, LANGUAGES
 from bot.telegram.replies import command_descriptions
 from bot.telegram.service import Service
+from bot.telegram.uploads import Uploads
 from retrieval.library import Library
 
 log = logging.getLogger(__name__)
@@ -128,8 +129,10 @@ def build_application(settings: Settings, token: str, service: Service) -> App:
         )
     )
     application: App = builder.build()
-    commands, buttons = Commands(service), Buttons(service)
-    application.add_handlers([*commands.handlers(), *Questions(service).handlers(), *buttons.handlers()])
+    commands, buttons, uploads = Commands(service), Buttons(service), Uploads(service)
+    application.add_handlers(
+        [*uploads.handlers(), *commands.handlers(), *Questions(service).handlers(), *buttons.handlers()]
+    )
     application.add_handlers([*Inline(service).handlers(), *commands.fallback(), *buttons.fallback()])
     application.add_error_handler(on_error)
     return application

@@ -97,7 +97,12 @@ class Buttons:
 
 async def stale(query: CallbackQuery, phrases: Phrases) -> None:
     """The polite "expired" reply; the message's buttons are removed."""
-    await query.answer(phrases.stale_button)
+    await expire(query, phrases.stale_button)
+
+
+async def expire(query: CallbackQuery, text: str) -> None:
+    """Answer the press with ``text`` and remove the message's buttons."""
+    await query.answer(text)
     if isinstance(query.message, Message) and query.message.reply_markup is not None:
         await _remove_keyboard(query)
 

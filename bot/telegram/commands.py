@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.telegram.docphrases import doc_phrases
+from bot.telegram.docreplies import upload_note
 from bot.telegram.handlers import Handler, is_private, phrases_of
 from bot.telegram.phrases import say
 from bot.telegram.replies import (
@@ -61,7 +63,8 @@ class Commands:
         reader = Reader(
             name=user.first_name if user else "", user_id=user_id, is_admin=access.is_admin(user_id)
         )
-        await message.reply_html(help_text(phrases, reader, context.bot.username, examples))
+        note = upload_note(doc_phrases(phrases), self.service.settings.max_upload_mb)
+        await message.reply_html(help_text(phrases, reader, context.bot.username, examples, note))
 
     async def _admin(self, update: Update) -> bool:
         """True for an admin; anyone else is told no."""

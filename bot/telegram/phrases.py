@@ -29,6 +29,8 @@ class Phrases:
     cmd_reload: str
     cmd_stats: str
     cmd_unanswered: str
+    cmd_docs: str
+    cmd_remove: str
     # answers
     no_answer: str
     more_button: str
@@ -82,6 +84,8 @@ ZH = Phrases(
     cmd_reload="重新读取文档（管理员）",
     cmd_stats="运行统计（管理员）",
     cmd_unanswered="最近 7 天没有答案的问题（管理员）",
+    cmd_docs="列出文档（管理员）",
+    cmd_remove="删除一个文档：/remove 文件名（管理员）",
     no_answer="文档中没有与这个问题相符的内容。试试换个说法、用文档里的词，或者少用几个词。",
     more_button="更多段落 ▸",
     stale_button="这个按钮已过期，请重新提问。",
@@ -134,6 +138,8 @@ EN = Phrases(
     cmd_reload="re-read the documents (admins)",
     cmd_stats="statistics (admins)",
     cmd_unanswered="questions without an answer in the last 7 days (admins)",
+    cmd_docs="the documents served (admins)",
+    cmd_remove="remove a document: /remove NAME (admins)",
     no_answer="Nothing in the documents matches this question. "
     "Try other words, words the documents would use, or fewer of them.",
     more_button="More passages ▸",

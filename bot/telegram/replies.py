@@ -32,7 +32,10 @@ def command_descriptions(phrases: Phrases, admin: bool = False) -> list[tuple[st
     return [(name, str(getattr(phrases, f"cmd_{name}"))) for name in names]
 
 
-def help_text(phrases: Phrases, reader: Reader, bot_username: str, examples: Sequence[str]) -> str:
+def help_text(
+    phrases: Phrases, reader: Reader, bot_username: str, examples: Sequence[str], admin_note: str = ""
+) -> str:
+    """The help; an admin's ends with their commands and ``admin_note`` (how to upload)."""
     lines = [say(phrases.intro, name=reader.name), "", say(phrases.how_to_ask, bot=bot_username)]
     if examples:
         lines += ["", phrases.examples, *(f"• <code>{escape(example)}</code>" for example in examples)]
@@ -41,6 +44,7 @@ def help_text(phrases: Phrases, reader: Reader, bot_username: str, examples: Seq
     if reader.is_admin:
         lines += ["", phrases.admin_commands_title]
         lines += [f"/{name} — {escape(getattr(phrases, f'cmd_{name}'))}" for name in ADMIN_COMMANDS]
+        lines += [admin_note] if admin_note else []
     if reader.user_id is not None:
         lines += ["", say(phrases.your_id, user_id=reader.user_id)]
     return "\n".join(lines)

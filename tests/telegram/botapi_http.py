@@ -2,7 +2,8 @@
 
 Accepts what Telegram accepts: GET or POST, parameters in the query string and/or an
 ``application/x-www-form-urlencoded`` (what python-telegram-bot sends), ``multipart/form-data``
-or ``application/json`` body. Replies are JSON with Telegram's status codes.
+or ``application/json`` body. Replies are JSON with Telegram's status codes. Files are
+downloaded from ``/file/bot<TOKEN>/<file_path>`` (the ``file_path`` getFile gave).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .botapi_methods import CLIENT_GONE, BotApiCore
 from .botapi_types import JSON, ApiError
 
 _PATH = re.compile(r"/bot([^/]+)/([A-Za-z0-9_]+)/?")
+_FILE = re.compile(r"/file/bot([^/]+)/(.+)")
 
 
 def _parse_body(content_type: str, body: bytes) -> JSON:
@@ -90,14 +92,20 @@ class BotApiHandler(BaseHTTPRequestHandler):
     def _respond(self) -> None:
         url = urlsplit(self.path)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        file = _FILE.fullmatch(unquote(url.path))  # PTB quotes the token's ":" in file URLs
+        if file is not None:
+            self._send(*self.server.api.download(file.group(1), file.group(2)), "application/octet-stream")
+            return
         status, reply = self._dispatch(url.path, url.query, body)
         if status == CLIENT_GONE:
             self.close_connection = True
             return
-        data = json.dumps(reply, ensure_ascii=False).encode("utf-8")
+        self._send(status, json.dumps(reply, ensure_ascii=False).encode("utf-8"), "application/json")
+
+    def _send(self, status: int, data: bytes, kind: str) -> None:
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             if self.server.stopping:
                 self.send_header("Connection", "close")

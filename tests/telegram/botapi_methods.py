@@ -73,6 +73,7 @@ INLINE_RESULT_TYPES = frozenset(
     }
 )  # fmt: skip
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the most getFile lets a bot download from the public Bot API
 
 Handler = Callable[[JSON], Any]
 
@@ -109,6 +110,9 @@ class BotApiCore:
         self._calls: list[CallRecord] = []
         self._webhook: JSON | None = None  # as set by setWebhook: url, secret_token, ...
         self._webhook_error: tuple[int, str] | None = None  # last failed delivery: date, message
+        self._files: dict[str, JSON] = {}  # file_id -> File object (file_path relative)
+        self._contents: dict[str, bytes] = {}  # file_path -> bytes
+        self._downloads: list[str] = []  # file paths the bot downloaded
         handlers: dict[str, Handler] = {
             "getMe": self._get_me,
             "logOut": lambda p: True,
@@ -126,6 +130,7 @@ class BotApiCore:
             "answerInlineQuery": self._answer_inline_query,
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
+            "getFile": self._get_file,
             "deleteMyCommands": self._delete_my_commands,
         }
         # Bot API method names are case-insensitive.
@@ -463,6 +468,26 @@ class BotApiCore:
         else:
             self._commands.pop(key, None)
         return True
+
+    def _get_file(self, p: JSON) -> JSON:
+        found = self._files.get(str(p.get("file_id") or ""))
+        if found is None:
+            raise bad_request("invalid file_id")
+        if found["file_size"] > DOWNLOAD_LIMIT:
+            raise bad_request("file is too big")
+        return copy.deepcopy(found)
+
+    def download(self, token: str, file_path: str) -> tuple[int, bytes]:
+        """``GET /file/bot<token>/<file_path>``: (HTTP status, body), as the file server answers."""
+        with self._cond:
+            if token != self.token:
+                return 401, b"Unauthorized"
+            content = self._contents.get(file_path)
+            if content is None:
+                return 404, b"Not Found"
+            self._downloads.append(file_path)
+            self._cond.notify_all()
+            return 200, content
 
     def _get_my_commands(self, p: JSON) -> list[JSON]:
         return copy.deepcopy(self._commands.get(self._commands_key(p), []))

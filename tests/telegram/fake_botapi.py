@@ -11,7 +11,8 @@ Implemented methods: getMe, logOut, close, setWebhook, deleteWebhook, getWebhook
 getUpdates (offset/limit/timeout long polling/allowed_updates; a newer poll terminates an
 older one with 409 like Telegram; 409 too while a webhook is set), sendMessage,
 editMessageText, editMessageReplyMarkup, deleteMessage, sendChatAction, answerCallbackQuery,
-answerInlineQuery, setMyCommands, getMyCommands, deleteMyCommands. parse_mode must be HTML or absent (Markdown → 400).
+answerInlineQuery, setMyCommands, getMyCommands, deleteMyCommands, getFile (and the file
+downloads at ``/file/bot<TOKEN>/<file_path>``). parse_mode must be HTML or absent (Markdown → 400).
 
 Test-facing API (all thread-safe; ``FakeBotAPI`` is also a context manager)::
 
@@ -31,6 +32,9 @@ Test-facing API (all thread-safe; ``FakeBotAPI`` is also a context manager)::
     send_text(user, chat, text, *, reply_to=None, entities=None) -> Injected   # chat None = private
     send_sticker(user, chat=None, *, emoji="👍") -> Injected
     send_photo(user, chat=None, *, caption=None) -> Injected
+    send_document(user, chat, file_name, content, *, size=None, mime_type=None) -> Injected
+        # size: the file_size Telegram declares (default: len(content)); getFile refuses
+        # files over 20 MB ("file is too big"), as the public Bot API does
     press_button(user, message, callback_data, *, check=True) -> Injected      # .callback_query_id
     inline_query(user, query, *, offset="", chat_type="private") -> Injected   # .inline_query_id
     inject_update(kind, payload) -> Injected                                   # anything else
@@ -57,6 +61,7 @@ Test-facing API (all thread-safe; ``FakeBotAPI`` is also a context manager)::
     inline_answers() -> dict[str, JSON]        # inline_query_id -> answerInlineQuery params
     commands(scope=None, language_code="") -> list[JSON]   # as set by setMyCommands
     chat_actions() -> list[tuple[int, str]]    # (chat_id, action) from sendChatAction
+    downloads() -> list[str]                   # file paths downloaded from /file/bot<token>/...
     pending_update_count() -> int              # injected updates the bot has not confirmed
     wait_until(predicate, timeout=5.0, what="condition") -> T   # AssertionError + log on timeout
     wait_for_messages(chat_id, count=1, timeout=5.0) -> list[StoredMessage]
@@ -282,6 +287,40 @@ class FakeBotAPI(BotApiCore):
         if caption is not None:
             extra["caption"] = caption
         return self._user_message(user, chat, None, **extra)
+
+    def send_document(
+        self,
+        user: FakeUser,
+        chat: FakeChat | None,
+        file_name: str | None,
+        content: bytes,
+        *,
+        size: int | None = None,
+        mime_type: str | None = None,
+    ) -> Injected:
+        """A file sent as a document; ``size`` is the size Telegram declares (default: the
+        content's). getFile then gives it a ``file_path`` to download it from."""
+        with self._cond:
+            number = len(self._files) + 1
+            file_id, unique = f"BQACAgFakeDocument{number}", f"AgADFakeDoc{number}"
+            suffix = file_name.rsplit(".", 1)[-1] if file_name and "." in file_name else "bin"
+            declared = len(content) if size is None else size
+            path = f"documents/file_{number}.{suffix}"
+            self._files[file_id] = {
+                "file_id": file_id, "file_unique_id": unique, "file_size": declared, "file_path": path
+            }  # fmt: skip
+            self._contents[path] = content
+        document: JSON = {"file_id": file_id, "file_unique_id": unique, "file_size": declared}
+        if file_name is not None:
+            document["file_name"] = file_name
+        if mime_type is not None:
+            document["mime_type"] = mime_type
+        return self._user_message(user, chat, None, document=document)
+
+    def downloads(self) -> list[str]:
+        """The file paths the bot downloaded (``/file/bot<token>/<file_path>``), in order."""
+        with self._cond:
+            return list(self._downloads)
 
     def press_button(
         self, user: FakeUser, message: StoredMessage, callback_data: str, *, check: bool = True

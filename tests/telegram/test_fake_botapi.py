@@ -685,3 +685,27 @@ async def test_real_application_polls_replies_and_edits(botapi: FakeBotAPI) -> N
             await application.updater.stop()
             await application.stop()
     assert botapi.errors() == [] and len(botapi.callback_answers()) == 1
+
+
+async def test_get_file_and_downloads(botapi: FakeBotAPI) -> None:
+    """getFile gives a file_path; PTB downloads the file from base_file_url (its token's
+    ":" quoted); files over 20 MB are "too big", as on the public Bot API."""
+    user = botapi.make_user()
+    small = botapi.send_document(user, None, "员工手册.txt", "手册".encode())
+    big = botapi.send_document(user, None, "big.pdf", b"%PDF", size=20 * 1024 * 1024 + 1)
+    bot = Bot(botapi.token, base_url=botapi.api_url, base_file_url=botapi.base_url + "/file/bot")
+    async with bot:
+        assert small.message["document"]["file_name"] == "员工手册.txt"
+        file = await bot.get_file(small.message["document"]["file_id"])
+        assert file.file_size == 6 and file.file_path is not None
+        assert bytes(await file.download_as_bytearray()) == "手册".encode()
+        assert botapi.downloads() == [file.file_path.split("/file/bot", 1)[1].split("/", 1)[1]]
+        with rejected(botapi, "file is too big"):
+            await bot.get_file(big.message["document"]["file_id"])
+        with rejected(botapi, "invalid file_id"):
+            await bot.get_file("nonsense")
+    wrong = botapi.base_url + "/file/bot654321:WRONG/" + botapi.downloads()[0]
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(wrong, timeout=5)
+    caught.value.close()
+    assert caught.value.code == 401 and len(botapi.downloads()) == 1
