@@ -4,8 +4,15 @@ Passages are sentences of a SQuAD-format dataset's contexts (CMRC 2018 by
 default), recombined and perturbed: a few characters of a sentence are swapped
 for characters drawn from the dataset's own character frequencies and its digits
 are redrawn, so the vocabulary keeps growing with the corpus as a real one does.
-Each file holds a title line, section headings every ten paragraphs and
-``per_file`` paragraphs of 100-300 characters.
+Two kinds of corpus:
+
+- short (``write_corpus``): each file holds a title line, section headings every
+  ten paragraphs and ``per_file`` paragraphs of 100-340 characters (225 on average);
+- long (``write_long_corpus``): articles of 150 paragraphs of 200-360 characters
+  (~280 on average), each kept in several revisions, as a wiki's articles are
+  re-edited: a revision changes a few characters or a sentence in about a third
+  of its paragraphs, drops or adds a few, so most passages have near-duplicates
+  in the other revisions of their article.
 """
 
 from __future__ import annotations
@@ -65,12 +72,12 @@ def _perturb(sentence: str, seed: Seed, rng: random.Random) -> str:
     return "".join(str(rng.randint(0, 9)) if c.isdigit() else c for c in chars)
 
 
-def _paragraph(seed: Seed, rng: random.Random) -> str:
-    target = rng.randint(100, 300)
+def _paragraph(seed: Seed, rng: random.Random, shortest: int = 100, longest: int = 300) -> str:
+    target = rng.randint(shortest, longest)
     text = ""
     while len(text) < target:
         sentence = _perturb(rng.choice(seed.sentences), seed, rng)
-        if text and len(text) + len(sentence) > 340:
+        if text and len(text) + len(sentence) > longest + 40:
             break
         text += sentence
     return text
@@ -98,6 +105,60 @@ def write_corpus(seed: Seed, passages: int, folder: Path, per_file: int = 100, r
         path.parent.mkdir(exist_ok=True)
         path.write_text("\n".join(lines), encoding="utf-8")
         files += 1
+    return files
+
+
+LONG_PARAGRAPHS = 150  # an article's paragraphs
+LONG_REVISIONS = 4  # revisions kept of each article
+
+
+def _revised(paragraphs: list[str], seed: Seed, rng: random.Random) -> list[str]:
+    """The next revision of an article: about a third of its paragraphs edited (a few
+    characters, or one sentence replaced), one in fifty dropped, as many added."""
+    revised = []
+    for text in paragraphs:
+        roll = rng.random()
+        if roll < 0.02:
+            continue
+        if roll < 0.2:
+            text = _perturb(text, seed, rng)
+        elif roll < 0.33:
+            sentences = _SENTENCE.findall(text) or [text]
+            sentences[rng.randrange(len(sentences))] = _perturb(rng.choice(seed.sentences), seed, rng)
+            text = "".join(sentences)
+        revised.append(text)
+        if rng.random() < 0.02:
+            revised.append(_paragraph(seed, rng, 200, 320))
+    return revised
+
+
+def write_long_corpus(seed: Seed, passages: int, folder: Path, rng_seed: int = 2019) -> int:
+    """Write about ``passages`` paragraphs of ~280 characters into ``folder`` as articles
+    of ``LONG_PARAGRAPHS`` paragraphs, each in ``LONG_REVISIONS`` revisions (one file
+    each, headings every ten paragraphs); returns files."""
+    rng = random.Random(rng_seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = written = 0
+    while written < passages:
+        title = rng.choice(seed.titles)
+        paragraphs = [_paragraph(seed, rng, 200, 320) for _ in range(LONG_PARAGRAPHS)]
+        headings = [_heading(seed, rng) for _ in range(LONG_PARAGRAPHS // 10 + 1)]
+        for revision in range(LONG_REVISIONS):
+            if written >= passages:
+                break
+            if revision:
+                paragraphs = _revised(paragraphs, seed, rng)
+            kept = paragraphs[: passages - written]
+            lines = [f"{title}（{files // LONG_REVISIONS + 1}）", ""]
+            for number, text in enumerate(kept):
+                if number % 10 == 0:
+                    lines += [headings[min(number // 10, len(headings) - 1)], ""]
+                lines += [text, ""]
+            path = folder / f"{files // 100:03d}" / f"{files:06d}.txt"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text("\n".join(lines), encoding="utf-8")
+            files += 1
+            written += len(kept)
     return files
 
 

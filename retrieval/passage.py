@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -39,9 +40,10 @@ class Passage:
 
 @dataclass(frozen=True)
 class Document:
-    """A file read and understood: its title and the passages it holds."""
+    """A file read and understood: its title and the passages it holds (a tuple
+    when read, a slice of the index's ``PassageTable`` once indexed)."""
 
     source: str
     title: str
-    passages: tuple[Passage, ...]
+    passages: Sequence[Passage]
     digest: str = ""

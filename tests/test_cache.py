@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,9 +20,10 @@ from retrieval.index import postings
 from retrieval.index.index import Index
 from retrieval.library import Library, make_tokenizer
 from retrieval.passage import Document
-from retrieval.store import cachefolder, cachekey, workers
+from retrieval.store import cachefile, cachefolder, cachekey, workers
 from retrieval.store import counting as counting_module
 from retrieval.store.cache import IndexCache, default_cache_dir
+from retrieval.store.cachefile import array_places
 from retrieval.store.cachekey import cache_key
 from retrieval.store.indexing import build_index, wait_for_saves
 from retrieval.store.progress import Progress
@@ -78,7 +80,7 @@ def open_library(folder: Path, cache: Path, **options: object) -> Library:
 
 
 def same_index(a: Index, b: Index) -> None:
-    assert a.passages == b.passages
+    assert list(a.passages) == list(b.passages) and len(a.passages) == len(b.passages)
     assert [(d.source, d.digest, d.title) for d in a.documents] == [
         (d.source, d.digest, d.title) for d in b.documents
     ]
@@ -121,11 +123,11 @@ def test_only_changed_files_are_tokenised_at_start_up_and_on_reload(
     (folder / "sub" / "c.md").write_text(
         "# 橙子\n\n橙子富含维生素C。\n\n橙子树四季常青。\n", encoding="utf-8"
     )
-    (folder / "a.txt").write_text(str(FILES["a.txt"]), encoding="utf-8")  # back as it was: cached
+    (folder / "a.txt").write_text(str(FILES["a.txt"]), encoding="utf-8")  # back: no longer known
     tokenised.clear()
     report = library.reload()
     wait_for_saves()
-    assert tokenised == ["sub/c.md"]
+    assert sorted(tokenised) == ["a.txt", "sub/c.md"]
     assert (report.added, report.changed) == (("a.txt",), ("sub/c.md",))
     fresh = Library(RetrievalConfig(docs_dir=folder))
     same_index(library.index, fresh.index)
@@ -164,6 +166,13 @@ def test_an_edited_file_tokenises_only_its_new_passages(
     counted.clear()
     assert answers(open_library(folder, tmp_path / "cache")) == answers(fresh)
     assert counted == []
+    # Edited while nothing runs: start-up reads the unchanged passages' terms from the snapshot.
+    (folder / "sub" / "c.md").write_text(text.replace("柑橘也很有名。", "柚子也很有名。"), encoding="utf-8")
+    started = open_library(folder, tmp_path / "cache")
+    assert counted == [["柚子也很有名。"]]
+    fresh = Library(RetrievalConfig(docs_dir=folder))
+    same_index(started.index, fresh.index)
+    assert answers(started) == answers(fresh)
 
 
 def test_reload_without_changes_keeps_the_postings(make_docs: MakeDocs, tmp_path: Path) -> None:
@@ -173,16 +182,21 @@ def test_reload_without_changes_keeps_the_postings(make_docs: MakeDocs, tmp_path
     assert all(a.postings is b.postings for a, b in zip(before.fields, library.index.fields, strict=True))
 
 
-def test_without_a_snapshot_the_documents_files_are_used(
+def test_the_cache_stores_each_passage_once(
     make_docs: MakeDocs, tmp_path: Path, tokenised: list[str]
 ) -> None:
+    """One snapshot (and the files' stamps): no per-document files keeping passages again."""
     folder = make_docs(FILES)
     cold = open_library(folder, tmp_path / "cache")
+    names = sorted(p.relative_to(tmp_path / "cache").parts[-2] for p in (tmp_path / "cache").rglob("*.qix"))
+    assert names == ["snapshots", "stamps"]
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "cache").rglob("*.qix"))
+    assert stored.count("果农在九月采摘苹果。".encode()) == 1
     for snapshot in cache_files(tmp_path / "cache", "snapshots"):
         snapshot.unlink()
     tokenised.clear()
     warm = open_library(folder, tmp_path / "cache")
-    assert tokenised == []
+    assert sorted(tokenised) == ["a.txt", "b.txt", "d.txt", "sub/c.md"]  # nothing else to start from
     same_index(warm.index, cold.index)
 
 
@@ -190,8 +204,35 @@ def cache_files(cache: Path, kind: str) -> list[Path]:
     return sorted(cache.rglob(f"{kind}/*{cachefolder.SUFFIX}"))
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
-def test_a_damaged_cache_file_is_rebuilt_with_a_warning(
+DAMAGES = ["truncate", "longer", "text", "postings", "cuts", "header", "trailer", "garbage", "empty"]
+
+
+def damaged(data: bytes, damage: str, places: dict[str, tuple[int, int]]) -> bytes:
+    """``data`` (a snapshot) cut short, lengthened, or with one byte changed in a part of it."""
+    changed = bytearray(data)
+    if damage == "truncate":
+        return data[: len(data) // 2]
+    if damage == "longer":
+        return data + b"\0" * 64
+    if damage == "garbage":
+        return b"QABOTIX4\xff\xff not really an index"
+    if damage == "empty":
+        return b""
+    if damage == "text":  # found by its bytes, not by the file's own layout
+        spot = data.find("果农在九月采摘苹果。".encode()) + 4
+    elif damage == "header":
+        spot = data.rfind(b'"docs_dir"') + 3
+    elif damage == "trailer":
+        spot = len(data) - 1
+    else:
+        start, length = places["0.ids" if damage == "postings" else "cuts.bits"]
+        spot = start + length // 2
+    changed[spot] ^= 0x21
+    return bytes(changed)
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_cache_file_is_found_once_and_rebuilt_with_a_warning(
     make_docs: MakeDocs,
     tmp_path: Path,
     tokenised: list[str],
@@ -201,40 +242,20 @@ def test_a_damaged_cache_file_is_rebuilt_with_a_warning(
     folder = make_docs(FILES)
     cache = tmp_path / "cache"
     expected = answers(open_library(folder, cache))
-    snapshot, entry = cache_files(cache, "snapshots")[0], cache_files(cache, "documents")[0]
-    for path in (snapshot, entry):
-        data = bytearray(path.read_bytes())
-        if damage == "truncate":
-            data = data[: len(data) // 2]
-        elif damage == "flip":
-            data[len(data) // 3] ^= 0xFF
-        elif damage == "garbage":
-            data = bytearray(b"QABOTIDX\xff\xff not really an index")
-        else:
-            data = bytearray()
-        path.write_bytes(bytes(data))
+    snapshot = cache_files(cache, "snapshots")[0]
+    data = snapshot.read_bytes()
+    snapshot.write_bytes(damaged(data, damage, array_places(snapshot)))
     tokenised.clear()
     with caplog.at_level(logging.WARNING, logger="retrieval.store.cache"):
         library = open_library(folder, cache)
+    assert sorted(tokenised) == ["a.txt", "b.txt", "d.txt", "sub/c.md"]
+    assert f"index cache file {snapshot} is unusable" in caplog.text and "rebuilding it" in caplog.text
     assert answers(library) == expected
-    assert len(tokenised) == 1  # the document whose entry was damaged
-    assert f"index cache file {snapshot}" in caplog.text and "rebuilding it" in caplog.text
-    assert f"index cache file {entry}" in caplog.text
+    assert snapshot.read_bytes() == data  # rebuilt as it was
     caplog.clear()
     tokenised.clear()
     assert answers(open_library(folder, cache)) == expected
     assert tokenised == [] and not [r for r in caplog.records if r.name == "retrieval.store.cache"]
-
-
-def array_span(data: bytes, name: str) -> tuple[int, int]:
-    """Where array ``name`` lies in a cache file, read from the format as documented
-    (``cachefile.py``): magic, header length, JSON header, arrays from the next 64-byte boundary."""
-    assert data[:8] == b"QABOTIDX"
-    length = int.from_bytes(data[8:16], "little")
-    header = json.loads(data[16 : 16 + length])
-    start = -(-(16 + length) // 64) * 64
-    [item] = [a for a in header["arrays"] if a["name"] == name]
-    return start + item["offset"], start + item["offset"] + item["bytes"]
 
 
 @pytest.mark.parametrize("damage", ["a passage's text", "a postings array"])
@@ -246,47 +267,88 @@ def test_damaged_bytes_in_the_arrays_are_caught_by_their_crc(
     damage: str,
 ) -> None:
     """Bytes changed inside the arrays, where only the CRC can tell: a passage's text
-    still valid UTF-8 (苹 → 苸, one bit), or a term's count. Each file is rebuilt
+    still valid UTF-8 (苹 → 苸, one bit), or a term's count. The snapshot is rebuilt
     with a warning and the answers quote the document as it is."""
     folder = make_docs(FILES)
     cache = tmp_path / "cache"
     expected = answers(open_library(folder, cache))
     [snapshot] = cache_files(cache, "snapshots")
-    [entry] = [p for p in cache_files(cache, "documents") if "苹".encode() in p.read_bytes()]
-    names = ("texts", "texts") if damage.endswith("text") else ("0.tf", "0.counts")
-    for path, name in zip((snapshot, entry), names, strict=True):
-        data = bytearray(path.read_bytes())
-        start, end = array_span(bytes(data), name)
-        if name == "texts":
-            at = data.index("苹".encode(), start, end)
-            data[at : at + 3] = "苸".encode()
-        else:
-            data[start] += 1  # a term counted once more
-        path.write_bytes(bytes(data))
+    name = "passages.text" if damage.endswith("text") else "0.tf"
+    data = bytearray(snapshot.read_bytes())
+    start, length = array_places(snapshot)[name]
+    if name == "passages.text":
+        at = data.index("苹".encode(), start, start + length)
+        data[at : at + 3] = "苸".encode()
+    else:
+        data[start] += 1  # a term counted once more
+    snapshot.write_bytes(bytes(data))
     tokenised.clear()
     with caplog.at_level(logging.WARNING, logger="retrieval.store.cache"):
         library = open_library(folder, cache)
-    for path, name in zip((snapshot, entry), names, strict=True):
-        assert f"index cache file {path} is unusable (its array {name} is damaged (CRC))" in caplog.text
-    assert tokenised == ["a.txt"]
+    assert f"index cache file {snapshot} is unusable (its array {name} is damaged (CRC" in caplog.text
+    assert sorted(tokenised) == ["a.txt", "b.txt", "d.txt", "sub/c.md"]  # nothing else to start from
     assert answers(library) == expected
     assert all("苸" not in p.text for p in library.index.passages)
 
 
-def test_a_cache_file_of_other_settings_or_content_is_not_trusted(
-    tmp_path: Path, make_docs: MakeDocs
+def test_a_snapshot_is_checked_when_mapped_not_when_asked(make_docs: MakeDocs, tmp_path: Path) -> None:
+    """Its CRCs are read once: a question reads none of them again, so a byte changed in
+    the mapped file later (which the cache never does: it renames new files over old
+    ones) is not looked for per question."""
+    folder = make_docs(FILES)
+    cache = tmp_path / "cache"
+    open_library(folder, cache)
+    calls: list[int] = []
+    crc32 = zlib.crc32
+
+    def counting(data: object, value: int = 0) -> int:
+        calls.append(1)
+        return crc32(data, value)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cachefile.zlib, "crc32", counting)
+        library = open_library(folder, cache)
+        mapped = len(calls)
+        answers(library)
+    assert mapped >= 2 and len(calls) == mapped  # the header's and the arrays': at mapping only
+
+
+def test_a_snapshot_replaced_while_mapped_does_not_disturb_the_library(
+    make_docs: MakeDocs, tmp_path: Path
+) -> None:
+    folder = make_docs(FILES)
+    cache = tmp_path / "cache"
+    expected = answers(open_library(folder, cache))
+    library = open_library(folder, cache)
+    assert not library.index.body.postings.ids.flags.writeable  # a view of the mapped file
+    snapshot = cache_files(cache, "snapshots")[0]
+    other = snapshot.with_suffix(".new")
+    other.write_bytes(b"\0" * snapshot.stat().st_size)  # zeros, renamed over it as writers do
+    os.replace(other, snapshot)
+    assert answers(library) == expected
+    snapshot.unlink()  # and removed (as the garbage collector may)
+    assert answers(library) == expected
+    (folder / "d.txt").write_text("沧州中院副院长是张三。\n", encoding="utf-8")
+    assert library.reload().changed == ("d.txt",)
+    wait_for_saves()
+    same_index(library.index, Library(RetrievalConfig(docs_dir=folder)).index)
+
+
+def test_a_cache_file_of_another_folder_or_settings_is_not_trusted(
+    tmp_path: Path, make_docs: MakeDocs, caplog: pytest.LogCaptureFixture
 ) -> None:
     folder = make_docs(FILES)
     tokenizer = make_tokenizer(RetrievalConfig(docs_dir=folder))
     cache = IndexCache(tmp_path / "cache", cache_key(tokenizer, 400))
-    index, _ = build_index(RetrievalConfig(docs_dir=folder, cache_dir=tmp_path / "cache"), tokenizer, None)
+    build_index(RetrievalConfig(docs_dir=folder, cache_dir=tmp_path / "cache"), tokenizer, None)
     wait_for_saves()
-    document = index.documents[0]
-    assert cache.load_document(document.source, document.digest) is not None
-    path = cache.document_path(document.source, document.digest)
-    path.rename(cache.document_path("other.txt", document.digest))
-    assert cache.load_document("other.txt", document.digest) is None  # its metadata says a.txt
-    assert not cache.document_path("other.txt", document.digest).exists()
+    assert cache.load_snapshot(folder) is not None
+    elsewhere = tmp_path / "elsewhere"
+    cache.snapshot_path(elsewhere).write_bytes(cache.snapshot_path(folder).read_bytes())
+    with caplog.at_level(logging.WARNING, logger="retrieval.store.cache"):
+        assert cache.load_snapshot(elsewhere) is None  # its metadata names the other folder
+    assert "for another folder or settings" in caplog.text
+    assert not cache.snapshot_path(elsewhere).exists() and cache.snapshot_path(folder).exists()
     other = IndexCache(tmp_path / "cache", cache_key(tokenizer, 300))
     assert other.load_snapshot(folder) is None and other.folder != cache.folder
 
@@ -427,7 +489,7 @@ def test_old_cache_files_are_collected(make_docs: MakeDocs, tmp_path: Path) -> N
     (stale / ".collected").touch()
     month = time.time() - 40 * 86400
     os.utime(stale / ".collected", (month, month))
-    leftover = cache.folder / "documents" / "x.12345.tmp"
+    leftover = cache.folder / "snapshots" / "x.12345.tmp"
     leftover.touch()
     os.utime(leftover, (month, month))
     snapshots = [cache.folder / "snapshots" / f"{i:040d}{cachefolder.SUFFIX}" for i in range(12)]
@@ -441,7 +503,7 @@ def test_old_cache_files_are_collected(make_docs: MakeDocs, tmp_path: Path) -> N
     cache.files.collect_garbage()
     assert not stale.exists() and not leftover.exists() and not old_format.exists()
     assert len(cache_files(cache.folder, "snapshots")) == cachefolder.SNAPSHOTS
-    assert cache_files(cache_dir, "documents")
+    assert cache.snapshot_path(folder) in cache_files(cache_dir, "snapshots")
 
 
 def test_the_cache_folder_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

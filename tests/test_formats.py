@@ -143,8 +143,9 @@ def test_pages_come_back_from_the_index_cache(make_docs: MakeDocs, tmp_path: Pat
     loaded = [p for document in snapshot.documents for p in document.passages]
     assert loaded == list(built)
     assert [p.page for p in loaded] == [0, 1, 1, 1, 1, 1, 2]  # notes.md, then rules.pdf
-    indexed = cache.load_document("rules.pdf", snapshot.documents[1].digest)
-    assert indexed is not None and [p.page for p in indexed.document.passages] == [1, 1, 1, 1, 1, 2]
+    (folder / "notes.md").write_text("# 笔记\n\n第二段。\n", encoding="utf-8")
+    served = Library(config).index.passages  # a new start: rules.pdf's passages from the mapped snapshot
+    assert [p.page for p in served] == [0, 1, 1, 1, 1, 1, 2] and list(served)[1:] == list(built)[1:]
 
 
 def test_pdf_lines_know_fake_bold_and_bold_fonts_from_regular_text() -> None:

@@ -6,6 +6,7 @@ title and section heading), whose score counts ``CONTEXT_WEIGHT`` as much.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +18,7 @@ from retrieval.config import RetrievalConfig
 from retrieval.errors import QuestionError
 from retrieval.index.bm25 import BM25Index
 from retrieval.index.maxscore import top
+from retrieval.index.passagetable import PassageTable
 from retrieval.index.relevance import Relevance
 from retrieval.passage import Document, Passage
 from retrieval.text.cuts import Cuts
@@ -53,10 +55,22 @@ def passage_terms(tokenizer: Tokenizer, passage: Passage) -> PassageTerms:
     return tokenizer.terms(passage.text), tokenizer.terms(context_of(passage))
 
 
+def tabled(documents: Sequence[Document]) -> tuple[tuple[Document, ...], PassageTable]:
+    """``documents`` with their passages in one ``PassageTable`` (each document a slice of it)."""
+    table = PassageTable.concat([document.passages for document in documents])
+    sliced = []
+    start = 0
+    for document in documents:
+        count = len(document.passages)
+        sliced.append(dataclasses.replace(document, passages=table[start : start + count]))
+        start += count
+    return tuple(sliced), table
+
+
 @dataclass(frozen=True)
 class Index:
     documents: tuple[Document, ...]
-    passages: tuple[Passage, ...]
+    passages: PassageTable  # a Sequence[Passage], decoded one at a time
     body: BM25Index
     context: BM25Index
     tokenizer: Tokenizer
@@ -71,12 +85,11 @@ class Index:
         config: RetrievalConfig,
         terms: Sequence[PassageTerms] | None = None,
     ) -> Index:
-        passages = tuple(p for document in documents for p in document.passages)
         if terms is None:
-            terms = [passage_terms(tokenizer, p) for p in passages]
+            terms = [passage_terms(tokenizer, p) for document in documents for p in document.passages]
         body = BM25Index([t[0] for t in terms], config.bm25)
         context = BM25Index([t[1] for t in terms], config.bm25)
-        return cls(tuple(documents), passages, body, context, tokenizer, config)
+        return cls(*tabled(documents), body, context, tokenizer, config)
 
     @classmethod
     def from_fields(
@@ -88,9 +101,8 @@ class Index:
         cuts: Cuts | None = None,
     ) -> Index:
         """An index whose fields (in ``passage_terms`` order) are built already."""
-        passages = tuple(p for document in documents for p in document.passages)
         body, context = fields
-        return cls(tuple(documents), passages, body, context, tokenizer, config, cuts)
+        return cls(*tabled(documents), body, context, tokenizer, config, cuts)
 
     @property
     def fields(self) -> tuple[BM25Index, ...]:

@@ -46,7 +46,7 @@ def block(remap: np.ndarray, size: int, added: Sequence[tuple[int, TermCounts]])
     return a, b
 
 
-def _below(
+def below(
     postings: Postings, x: int, least: np.ndarray | None = None, most: np.ndarray | None = None
 ) -> np.ndarray:
     """How many of each term's postings are of passages below ``x`` (by bisection;
@@ -98,8 +98,8 @@ def splice(old: Postings, a: int, b: int, size: int, counts: TermCounts) -> Post
     mine = np.arange(old.keys.size) + np.searchsorted(new.keys[~known], old.keys)
     theirs = np.searchsorted(keys, new.keys)
     old_sizes = np.diff(old.indptr)
-    p1 = _below(old, a)
-    p2 = _below(old, b, p1, p1 + (b - a))
+    p1 = below(old, a)
+    p2 = below(old, b, p1, p1 + (b - a))
     head = np.zeros(keys.size, np.int64)
     tail = np.zeros(keys.size, np.int64)
     fresh = np.zeros(keys.size, np.int64)
@@ -147,13 +147,13 @@ def splice(old: Postings, a: int, b: int, size: int, counts: TermCounts) -> Post
     for column in range(segments - 1):
         edge = (column + 1) * segment_size
         count = np.zeros(keys.size, np.int64)
-        count[mine] = p1 if a <= edge else _below(old, edge)
+        count[mine] = p1 if a <= edge else below(old, edge)
         if edge - shift > b:  # old postings that land below the edge: at most |shift| more or fewer
-            at_edge = _below(old, edge)
+            at_edge = below(old, edge)
             low, high = (
                 (np.maximum(at_edge - shift, p2), at_edge) if shift > 0 else (at_edge, at_edge - shift)
             )
-            count[mine] += _below(old, edge - shift, low, high) - p2
+            count[mine] += below(old, edge - shift, low, high) - p2
         count[theirs] += np.bincount(new_term[new_ids < edge], minlength=new.keys.size)
         splits[:, column] = count
     maxtf = np.zeros(keys.size, dtype=dtype)

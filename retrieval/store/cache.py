@@ -1,27 +1,34 @@
 """The index cache on disk: what was tokenised once is not tokenised again.
 
-Two kinds of files, under ``<cache dir>/v<format>/<key>/`` where the key is
-a hash of everything that decides passages and their terms (``retrieval.store.cachekey``:
-the tokenizer's settings with the stopwords' and user dictionary's contents,
-the passage length limit, the code of ``retrieval/`` that makes passages and
-terms, and the versions of jieba, OpenCC, Snowball and the readers' libraries), so a change of any of
-them starts afresh:
+One file per documents folder, ``<cache dir>/v<format>/<key>/snapshots/<hash
+of the folder>.qix``, where the key is a hash of everything that decides
+passages and their terms (``retrieval.store.cachekey``: the tokenizer's
+settings with the stopwords' and user dictionary's contents, the passage
+length limit, the code of ``retrieval/`` that makes passages and terms, and
+the versions of jieba, OpenCC, Snowball and the readers' libraries), so a
+change of any of them starts afresh. The file is a whole index: its documents, its passages
+(one UTF-8 blob of their texts and a table of the rest: ``PassageTable``), each
+field's postings and where jieba cut each passage. Start-up maps it
+(``retrieval.store.cachefile``): the arrays are views of the file, shared
+by every process serving the same folder; a document whose file changed
+since is tokenised again, its unchanged passages' terms read back from the
+postings (``retrieval.index.recounting``). Beside it, ``stamps/<same
+name>``: the ``stat`` each file was hashed at, so start-up need not hash
+it again (``retrieval.store.scanning``).
 
-- ``documents/<hash of file name and content>.qix``: one document's passages
-  and their counted terms (``Indexed``), written when it is first tokenised;
-- ``snapshots/<hash of the documents folder>.qix``: a whole index (its
-  documents, passages and postings), what start-up loads instead of
-  tokenising: only files whose content changed since are read again.
+Nothing is stored twice: there are no per-document files (a version 3
+cache kept each document's passages and terms again, three times the
+snapshot's size); a file that is changed back to an earlier content, or a
+second folder holding the same files, is tokenised again.
 
-Each file is a JSON header (its metadata, and the type, shape, place and
-CRC-32 of each array) followed by the arrays' raw bytes: no pickle
-(``retrieval.store.cachefile``). Each is
-written to a temporary file in the same folder and renamed over the
-old one, so readers (other processes too) see a whole old or a whole new
-file. Every file is checked when read (CRCs, its key, the shapes and
-ranges of its arrays); one that is stale, truncated or corrupt is deleted
-with a warning and rebuilt, never trusted. Files unused for a month are
-removed, and at most ``SNAPSHOTS`` snapshots are kept (``retrieval.store.cachefolder``).
+The file is written to a temporary file in the same folder and renamed over
+the old one, never rewritten in place, so readers (other processes, and
+this one while it serves from the old mapping) see a whole old or a whole
+new file. It is checked once, when mapped (its size, CRCs, key, and the
+shapes and ranges of its arrays); one that is stale, truncated, foreign or
+damaged is deleted with a warning and rebuilt, never trusted. Files unused
+for a month are removed, and at most ``SNAPSHOTS`` snapshots are kept
+(``retrieval.store.cachefolder``).
 """
 
 from __future__ import annotations
@@ -35,12 +42,12 @@ from typing import Any
 
 import numpy as np
 
+from retrieval.index.passagetable import PassageTable
 from retrieval.index.postings import Postings
 from retrieval.passage import Document
-from retrieval.store.cachefile import Strings, pack_counts, pack_passages, unpack_counts, unpack_passages
 from retrieval.store.cachefolder import SUFFIX, CacheFolder
 from retrieval.store.cachekey import CACHE_FORMAT
-from retrieval.store.counting import Indexed
+from retrieval.store.scanning import Known
 from retrieval.text.cuts import Cuts
 
 
@@ -60,7 +67,8 @@ _POSTINGS = ("keys", "indptr", "ids", "splits", "tf", "maxtf", "lengths")
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A whole index as saved: its documents and each field's postings."""
+    """A whole index as saved: its documents (their passages slices of one
+    table), each field's postings and where jieba cut each passage."""
 
     documents: tuple[Document, ...]
     fields: tuple[Postings, ...]
@@ -78,77 +86,41 @@ class IndexCache:
         self.folder = root / f"v{CACHE_FORMAT}" / key[:32]
         self.files = CacheFolder(root, self.folder)
 
-    # -- documents ------------------------------------------------------------------------
-
-    def document_path(self, source: str, digest: str) -> Path:
-        return self.folder / "documents" / _name(source, digest)
-
-    def load_document(self, source: str, digest: str) -> Indexed | None:
-        """The cached passages and terms of file ``source`` with content ``digest``, if any."""
-
-        def parse(meta: dict[str, Any], archive: dict[str, np.ndarray]) -> Indexed:
-            if meta.get("key") != self.key or [meta.get("source"), meta.get("digest")] != [source, digest]:
-                raise ValueError("it is for another file or settings")
-            passages = unpack_passages(archive, meta["strings"], [(source, int(meta["passages"]))])
-            fields = tuple(unpack_counts(archive, str(i)) for i in range(int(meta["fields"])))
-            cuts = Cuts(archive["cuts.bits"], archive["cuts.ends"])
-            cuts.check(len(passages))
-            if any(counts.passages != len(passages) for counts in fields):
-                raise ValueError("its terms and passages differ in number")
-            return Indexed(Document(source, str(meta["title"]), tuple(passages), digest), fields, cuts)
-
-        return self.files.load(self.document_path(source, digest), parse)
-
-    def save_document(self, indexed: Indexed) -> None:
-        document = indexed.document
-        if any(p.source != document.source for p in document.passages):
-            return
-        strings = Strings()
-        arrays = pack_passages(document.passages, strings)
-        for i, counts in enumerate(indexed.fields):
-            arrays.update(pack_counts(str(i), counts))
-        arrays.update({"cuts.bits": indexed.cuts.bits, "cuts.ends": indexed.cuts.ends})
-        meta = {
-            "key": self.key,
-            "source": document.source,
-            "digest": document.digest,
-            "title": document.title,
-            "passages": len(document.passages),
-            "fields": len(indexed.fields),
-            "strings": strings.table,
-        }
-        self.files.write(self.document_path(document.source, document.digest), meta, arrays)
-
-    # -- snapshots ------------------------------------------------------------------------
-
     def snapshot_path(self, docs_dir: Path) -> Path:
         return self.folder / "snapshots" / _name(str(docs_dir.resolve()))
 
     def load_snapshot(self, docs_dir: Path) -> Snapshot | None:
-        """The last index saved for ``docs_dir``, if any (and sound)."""
+        """The last index saved for ``docs_dir``, if any (and sound), mapped."""
 
         def parse(meta: dict[str, Any], archive: dict[str, np.ndarray]) -> Snapshot:
             if meta.get("key") != self.key or meta.get("docs_dir") != str(docs_dir.resolve()):
                 raise ValueError("it is for another folder or settings")
-            listed = [(str(s), str(t), str(d), int(n)) for s, t, d, n in meta["documents"]]
-            passages = unpack_passages(archive, meta["strings"], [(s, n) for s, _, _, n in listed])
+            table = PassageTable(
+                archive["passages.text"], archive["passages.ends"], archive["passages.info"], meta["strings"]
+            )
+            table.check()
             fields = []
             for i in range(int(meta["fields"])):
                 postings = Postings(*(archive[f"{i}.{name}"] for name in _POSTINGS))
                 postings.check(thorough=False)  # its CRCs vouch for its bytes
-                if postings.size != len(passages):
+                if postings.size != len(table):
                     raise ValueError("its postings and passages differ in number")
                 fields.append(postings)
             cuts = Cuts(archive["cuts.bits"], archive["cuts.ends"]) if "cuts.bits" in archive else None
             if cuts is not None:
-                cuts.check(len(passages))
+                cuts.check(len(table))
             documents = []
             position = 0
-            for source, title, digest, count in listed:
+            for source, title, digest, count in meta["documents"]:
+                count = int(count)
+                if count < 1 or position + count > len(table):
+                    raise ValueError("its documents and passages differ in number")
                 documents.append(
-                    Document(source, title, tuple(passages[position : position + count]), digest)
+                    Document(str(source), str(title), table[position : position + count], digest)
                 )
                 position += count
+            if position != len(table):
+                raise ValueError("its documents and passages differ in number")
             return Snapshot(tuple(documents), tuple(fields), cuts)
 
         return self.files.load(self.snapshot_path(docs_dir), parse)
@@ -160,11 +132,11 @@ class IndexCache:
         fields: Sequence[Postings],
         cuts: Cuts | None = None,
     ) -> None:
-        strings = Strings()
-        passages = [p for document in documents for p in document.passages]
-        if any(p.source != d.source for d in documents for p in d.passages):
+        """Save an index (its documents' passages consecutive slices of one table, as an ``Index``'s)."""
+        table = PassageTable.concat([document.passages for document in documents])
+        if any(p.source != d.source for d in documents for p in d.passages[:1]):
             return
-        arrays = pack_passages(passages, strings)
+        arrays = {"passages.text": table.text, "passages.ends": table.ends, "passages.info": table.info}
         for i, postings in enumerate(fields):
             arrays.update({f"{i}.{name}": getattr(postings, name) for name in _POSTINGS})
         if cuts is not None:
@@ -174,7 +146,31 @@ class IndexCache:
             "docs_dir": str(docs_dir.resolve()),
             "documents": [[d.source, d.title, d.digest, len(d.passages)] for d in documents],
             "fields": len(fields),
-            "strings": strings.table,
+            "strings": list(table.strings),
         }
         self.files.write(self.snapshot_path(docs_dir), meta, arrays)
         self.files.collect_garbage()
+
+    def stamps_path(self, docs_dir: Path) -> Path:
+        return self.folder / "stamps" / _name(str(docs_dir.resolve()))
+
+    def load_stamps(self, docs_dir: Path) -> Known:
+        """The ``stat`` and hash of each of ``docs_dir``'s files when last hashed (none if unknown)."""
+
+        def parse(meta: dict[str, Any], archive: dict[str, np.ndarray]) -> Known:
+            if meta.get("key") != self.key or meta.get("docs_dir") != str(docs_dir.resolve()):
+                raise ValueError("it is for another folder or settings")
+            return {
+                str(docs_dir / source): ((int(i), int(n), int(m), int(c)), str(digest))
+                for source, (i, n, m, c), digest in meta["files"]
+            }
+
+        return self.files.load(self.stamps_path(docs_dir), parse) or {}
+
+    def save_stamps(self, docs_dir: Path, known: Known) -> None:
+        files = [
+            [Path(path).relative_to(docs_dir).as_posix(), list(stamp), digest]
+            for path, (stamp, digest) in sorted(known.items())
+        ]
+        meta = {"key": self.key, "docs_dir": str(docs_dir.resolve()), "files": files}
+        self.files.write(self.stamps_path(docs_dir), meta, {})

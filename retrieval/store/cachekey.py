@@ -16,7 +16,7 @@ from pathlib import Path
 
 from retrieval.text.tokenizer import Tokenizer
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 _CODE = Path(__file__).resolve().parent.parent  # retrieval/
 _PACKAGES = ("jieba", "opencc", "snowballstemmer", "python-docx", "pypdf", "lxml")
 # Modules that decide nothing the cache holds (passages, their terms, postings

@@ -1,15 +1,17 @@
 """Building the index: reuse what is known, tokenise only what changed.
 
 Every file is hashed (sha256; ``retrieval.store.scanning`` reuses the hash of a
-file whose stat has not changed since). A file whose name and content are
-those of a document of the index being replaced (on a reload) or of the
-cache's snapshot of the folder (at start-up) keeps its passages and
-postings; the others come from the cache's per-document files or, failing
-those, are tokenised (on every core when there are many). The postings of
-the kept documents are then renumbered and the new ones merged in, in
-vectorised passes over the arrays (or, when one file's passages changed,
-spliced in: ``retrieval.index.splicing``), rather than rebuilt. The new index is
-saved as the folder's snapshot in the background.
+file whose stat has not changed since, in this process or, at start-up, when
+the cache's snapshot was saved). A file whose name and content are those of a
+document of the index being replaced (on a reload) or of the cache's snapshot
+of the folder (at start-up, mapped: ``retrieval.store.cache``) keeps its
+passages and postings; the others are tokenised (on every core when there are
+many), a changed file's unchanged passages taking their terms from the
+postings (``retrieval.index.recounting``). The postings of the kept documents
+are then renumbered and the new ones merged in, in vectorised passes over the
+arrays (or, when one file's passages changed, spliced in:
+``retrieval.index.splicing``), rather than rebuilt. The new index is saved as
+the folder's snapshot in the background.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from retrieval.documents.reader import log as reader_log
 from retrieval.index.bm25 import BM25Index
 from retrieval.index.index import Index
 from retrieval.index.postings import Postings
+from retrieval.index.recounting import recounted
 from retrieval.index.termcounts import TermCounts
 from retrieval.index.updating import updated
 from retrieval.passage import Document
@@ -36,7 +39,7 @@ from retrieval.store.cache import IndexCache, Snapshot
 from retrieval.store.cachekey import cache_key
 from retrieval.store.counting import Indexed, Job
 from retrieval.store.progress import Progress
-from retrieval.store.scanning import scan
+from retrieval.store.scanning import Known, scan, stamps
 from retrieval.store.workers import index_files
 from retrieval.text.cuts import Cuts
 from retrieval.text.tokenizer import Tokenizer
@@ -59,13 +62,18 @@ def _save_later(
     cache: IndexCache,
     docs_dir: Path,
     documents: Sequence[Document],
-    fields: Sequence[Postings],
+    fields: Sequence[Postings] | None,
     cuts: Cuts | None,
+    known: Known,
 ) -> None:
+    """Save the snapshot (unless ``fields`` is None: it is saved already) and the files' stamps."""
+
     def save() -> None:
         with _saving:
             try:
-                cache.save_snapshot(docs_dir, documents, fields, cuts)
+                if fields is not None:
+                    cache.save_snapshot(docs_dir, documents, fields, cuts)
+                cache.save_stamps(docs_dir, known)
             except Exception as error:  # a cache must never take the server down
                 log.warning("could not save the index cache: %s", error)
             release_free_memory()  # what writing it took
@@ -91,19 +99,21 @@ def build_index(
         if config.cache_dir
         else None
     )
-    files, skipped, sources = scan(folder)
     base: Snapshot | None = None
     if previous is not None:
         base = Snapshot(previous.documents, tuple(field.postings for field in previous.fields), previous.cuts)
-    elif cache is not None:
+    remembered: Known = {}
+    if previous is None and cache is not None:
         base = cache.load_snapshot(folder)
+        remembered = cache.load_stamps(folder) if base is not None else {}
+    files, skipped, sources = scan(folder, remembered)
     known: dict[tuple[str, str], tuple[Document, int]] = {}
+    earlier: dict[str, tuple[Document, int]] = {}
     first = 0
     for document in base.documents if base else ():
-        known[document.source, document.digest] = (document, first)
+        known[document.source, document.digest] = earlier[document.source] = (document, first)
         first += len(document.passages)
 
-    earlier = {document.source: document.digest for document in base.documents} if base else {}
     indexed: dict[str, Indexed] = {}
     jobs: list[Job] = []
     refused = dict(_refused)
@@ -113,13 +123,9 @@ def build_index(
         if (file.source, file.digest) in refused:
             skipped[file.source] = refused[file.source, file.digest]
             continue
-        hit = cache.load_document(file.source, file.digest) if cache else None
-        if hit is not None:
-            indexed[file.source] = hit
-        else:  # an earlier version's passages are not tokenised again
-            digest = earlier.get(file.source)
-            before = cache.load_document(file.source, digest) if cache and digest else None
-            jobs.append(Job(file.path, file.source, file.size, before))
+        before = earlier.get(file.source)  # an earlier version's passages are not tokenised again
+        old = _indexed(base, *before) if base is not None and before is not None else None
+        jobs.append(Job(file.path, file.source, file.size, old))
     bar = Progress(len(jobs), "indexing", "files", progress)
 
     def done(result: Indexed | Skipped) -> None:
@@ -127,11 +133,6 @@ def build_index(
             skipped[result.source] = result
         else:
             indexed[result.document.source] = result
-            if cache is not None:
-                try:
-                    cache.save_document(result)
-                except Exception as error:  # a cache must never stop indexing
-                    log.warning("could not save %s to the index cache: %s", result.document.source, error)
         bar.advance()
 
     try:
@@ -191,6 +192,21 @@ def build_index(
     index = Index.from_fields(
         documents, [BM25Index(p, config.bm25) for p in fields], tokenizer, config, all_cuts
     )
-    if cache is not None and not unchanged:
-        _save_later(cache, folder, index.documents, fields, all_cuts)
+    now = stamps(folder)
+    if cache is not None and (not unchanged or (previous is None and now != remembered)):
+        _save_later(cache, folder, index.documents, None if unchanged else fields, all_cuts, now)
     return index, skips
+
+
+def _indexed(base: Snapshot, document: Document, first: int) -> Indexed | None:
+    """What indexing gave a document of ``base`` (numbered from ``first``), read back
+    from its postings, as plain copies (a job goes to another process)."""
+    if base.cuts is None:
+        return None
+    last = first + len(document.passages)
+    cuts = base.cuts.slice(first, last)
+    return Indexed(
+        Document(document.source, document.title, tuple(document.passages), document.digest),
+        tuple(recounted(postings, first, last) for postings in base.fields),
+        Cuts(np.array(cuts.bits), np.array(cuts.ends)),
+    )

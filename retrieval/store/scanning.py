@@ -6,7 +6,9 @@ is the one it had when it was last hashed keeps that hash. Only a stat taken
 well after the file's last change is trusted (git's "racy" rule: a write in
 the same clock tick as the hash would leave the times as they were), and
 the change time (``ctime``) cannot be set back by a program, so a rewrite
-always shows. Any other file is read and hashed.
+always shows. Any other file is read and hashed. The stamps of a folder's
+last scan are kept in the index cache's snapshot too (``remembered``), so a
+new process does not hash the files of a folder it has indexed before.
 """
 
 from __future__ import annotations
@@ -57,15 +59,16 @@ def _digest(path: Path, known: Known, seen: Known, now: int) -> tuple[str, int]:
     return digest, len(data)
 
 
-def scan(folder: Path) -> tuple[list[File], dict[str, Skipped], list[str]]:
+def scan(folder: Path, remembered: Known | None = None) -> tuple[list[File], dict[str, Skipped], list[str]]:
     """The readable document files of ``folder`` (in order), those that could not
-    be read, and every document file's source name (in order)."""
+    be read, and every document file's source name (in order); a file whose stamp
+    is the one ``remembered`` (or this process's last scan) has keeps its hash."""
     files: list[File] = []
     skipped: dict[str, Skipped] = {}
     sources: list[str] = []
     now = time.time_ns()
     with _lock:
-        known = _known.get(folder, {})
+        known = {**(remembered or {}), **_known.get(folder, {})}
     seen: Known = {}
     for path in document_files(folder):
         source = path.relative_to(folder).as_posix()
@@ -79,3 +82,9 @@ def scan(folder: Path) -> tuple[list[File], dict[str, Skipped], list[str]]:
     with _lock:
         _known[folder] = seen
     return files, skipped, sources
+
+
+def stamps(folder: Path) -> Known:
+    """The stamps and hashes of ``folder``'s files as its last scan left them."""
+    with _lock:
+        return dict(_known.get(folder, {}))

@@ -1,0 +1,83 @@
+"""The index's passages: one UTF-8 blob and a table, a ``Passage`` made when one is asked for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.config import RetrievalConfig
+from retrieval.documents.reader import read_folder
+from retrieval.index.passagetable import PassageTable
+from retrieval.library import Library
+from retrieval.passage import Passage
+from retrieval.store.indexing import wait_for_saves
+from tests.conftest import SEEDS
+
+PASSAGES = [
+    Passage("沧州中院院长是闫杰。", "党建引领", "抓提质增效", "a.txt", 1),
+    Passage("𠀋字和罕见字𠀋测试 😀 emoji", "党建引领", "", "a.txt", 2, 1),
+    Passage("", "Title", "Heading", "b/c.md", 0),
+    Passage("plain ASCII, and ｆｕｌｌ－ｗｉｄｔｈ", "Title", "抓提质增效", "b/c.md", 7, 3),
+]
+
+
+def test_a_table_gives_back_the_passages_it_was_made_of() -> None:
+    table = PassageTable.pack(PASSAGES)
+    assert len(table) == 4 and list(table) == PASSAGES
+    assert [table[i] for i in (-1, -4)] == [PASSAGES[3], PASSAGES[0]]
+    assert (
+        list(table[1:3]) == PASSAGES[1:3] and len(table[1:3]) == 2 and list(table[1:3][1:]) == [PASSAGES[2]]
+    )
+    assert table.text.size == sum(len(p.text.encode()) for p in PASSAGES)  # each text once, as UTF-8
+    assert len(table.strings) == 7  # 党建引领 抓提质增效 a.txt "" Title Heading b/c.md: each once
+    with pytest.raises(IndexError):
+        table[4]
+
+
+def test_tables_and_passages_concatenate_in_order() -> None:
+    table = PassageTable.pack(PASSAGES)
+    joined = PassageTable.concat([table[2:], (PASSAGES[1],), table[:1], table[3:4]])
+    assert list(joined) == [PASSAGES[2], PASSAGES[3], PASSAGES[1], PASSAGES[0], PASSAGES[3]]
+    joined.check()
+    whole = PassageTable.concat([table[:1], table[1:3], table[3:]])  # the table itself: nothing copied
+    assert whole.text is table.text and list(whole) == PASSAGES
+    assert list(PassageTable.concat([])) == []
+
+
+def test_a_table_that_does_not_add_up_is_refused() -> None:
+    table = PassageTable.pack(PASSAGES)
+    with pytest.raises(ValueError, match="texts do not add up"):
+        PassageTable(table.text[:-1], table.ends, table.info, table.strings).check()
+    with pytest.raises(ValueError, match="past its strings"):
+        PassageTable(table.text, table.ends, table.info, table.strings[:-1]).check()
+
+
+def test_an_index_holds_the_passages_read_from_its_documents(tmp_path: Path) -> None:
+    for cache in (None, tmp_path / "cache", tmp_path / "cache"):  # no cache, built, mapped
+        library = Library(RetrievalConfig(docs_dir=SEEDS, cache_dir=cache))
+        wait_for_saves()
+        read = [p for d in read_folder(SEEDS, 400).documents for p in d.passages]
+        assert list(library.index.passages) == read
+        assert [p for d in library.index.documents for p in d.passages] == read
+
+
+def test_an_answer_decodes_only_the_passages_it_looks_at(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = Library(RetrievalConfig(docs_dir=SEEDS, cache_dir=tmp_path / "cache"))
+    wait_for_saves()
+    library = Library(RetrievalConfig(docs_dir=SEEDS, cache_dir=tmp_path / "cache"))
+    decoded: list[int] = []
+    getitem = PassageTable.__getitem__
+
+    def counting(self: PassageTable, index: int | slice) -> object:
+        if isinstance(index, int):
+            decoded.append(index)
+        return getitem(self, index)  # type: ignore[index]
+
+    monkeypatch.setattr(PassageTable, "__getitem__", counting)
+    answer = library.ask("沧州中院院长是谁？", 3)
+    assert len(answer.hits) == 3
+    assert 3 <= len(decoded) <= 8  # the hits, and at most 5 candidates the no-answer rule turned down
+    assert len(library.index.passages) > 8
