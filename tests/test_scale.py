@@ -100,3 +100,25 @@ def test_the_scale_benchmark_deletes_its_temporary_corpora_and_keeps_a_given_wor
     assert "| 1,000 | qabot |" in capsys.readouterr().out
     assert [folder.exists() for folder in written] == [keep]
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("segment", [2, 4, 1 << 16])
+@pytest.mark.parametrize("seed", range(6))
+def test_postings_assembled_part_by_part_are_those_built_at_once(
+    monkeypatch: pytest.MonkeyPatch, segment: int, seed: int
+) -> None:
+    from retrieval.index import postings
+    from retrieval.index.assembly import assembled
+
+    monkeypatch.setattr(postings, "SEGMENT", segment)
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(40)]
+    parts = []
+    for _ in range(int(rng.integers(1, 7))):
+        corpus = [rng.choice(words, size=int(rng.integers(0, 9))).tolist() for _ in range(rng.integers(0, 6))]
+        parts.append(TermCounts.count(corpus))
+    got, expected = assembled(parts), Postings.build(TermCounts.concat(parts))
+    got.check()
+    for name in ("keys", "indptr", "ids", "splits", "tf", "maxtf", "lengths"):
+        assert getattr(got, name).tolist() == getattr(expected, name).tolist(), name
+    assert got.passage_ids().tolist() == expected.passage_ids().tolist()

@@ -11,7 +11,7 @@ import numpy as np
 from retrieval.index.termkeys import term_keys
 
 
-def _smallest_unsigned(largest: int) -> type[np.unsignedinteger]:
+def smallest_unsigned(largest: int) -> type[np.unsignedinteger]:
     if largest <= 0xFF:
         return np.uint8
     if largest <= 0xFFFF:
@@ -21,7 +21,7 @@ def _smallest_unsigned(largest: int) -> type[np.unsignedinteger]:
 
 def _narrow(values: np.ndarray) -> np.ndarray:
     largest = int(values.max()) if values.size else 0
-    return values.astype(_smallest_unsigned(largest), copy=False)
+    return values.astype(smallest_unsigned(largest), copy=False)
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class TermCounts:
         bounds = np.cumsum([0, *(p.vocab.size for p in parts)]).tolist()
         terms = [renumbered[bounds[i] : bounds[i + 1]][p.terms] for i, p in enumerate(parts)]
         largest = max((int(p.counts.max()) for p in parts if p.counts.size), default=0)
-        dtype = _smallest_unsigned(largest)
+        dtype = smallest_unsigned(largest)
         return TermCounts(
             vocab=vocab,
             terms=np.concatenate(terms) if terms else np.zeros(0, np.uint32),

@@ -27,11 +27,11 @@ import numpy as np
 from retrieval.config import RetrievalConfig
 from retrieval.documents.reader import Skipped, nothing_to_index
 from retrieval.documents.reader import log as reader_log
+from retrieval.index.assembly import assembled
 from retrieval.index.bm25 import BM25Index
-from retrieval.index.index import Index
+from retrieval.index.index import Index, tabled
 from retrieval.index.postings import Postings
 from retrieval.index.recounting import recounted
-from retrieval.index.termcounts import TermCounts
 from retrieval.index.updating import updated
 from retrieval.passage import Document
 from retrieval.store.allocator import release_free_memory
@@ -174,6 +174,7 @@ def build_index(
     if not documents:
         raise nothing_to_index(folder, len(skips))
 
+    documents = list(tabled(documents)[0])  # the passages in one table before the postings' peak
     unchanged = base is not None and not added and size == first and bool((remap == np.arange(size)).all())
     fields: Sequence[Postings]
     if base is not None and unchanged:
@@ -183,9 +184,13 @@ def build_index(
             updated(postings, remap, size, [(start, item.fields[i]) for start, item in added])
             for i, postings in enumerate(base.fields)
         ]
-    else:
-        counts = [item.fields for _, item in added]
-        fields = [Postings.build(TermCounts.concat([c[i] for c in counts])) for i in range(len(counts[0]))]
+    else:  # each field's postings in turn, each document's counts let go once used
+        per_field = [[item.fields[i] for _, item in added] for i in range(len(added[0][1].fields))]
+        indexed.clear()
+        added.clear()
+        fields = []
+        while per_field:
+            fields.append(assembled(per_field.pop(0)))
     all_cuts = (
         (base.cuts if base is not None else None) if unchanged else (Cuts.concat(cuts) if cuts else None)
     )
