@@ -4,7 +4,10 @@ Takes each passage's counted terms (``termcounts``, terms as 64-bit keys:
 ``termkeys``) and builds one postings list per term and field (``postings``;
 changed for a reload by ``updating``, which splices one file in place,
 ``splicing``, or merges, ``merging``, both bisecting many lists at once:
-``bisection``). A question's terms become weighted lists (``bm25``,
+``bisection``); a cold build assembles them a document at a time
+(``assembly``), which also gives a changed document's unchanged passages
+their terms back from them. The passages themselves are one UTF-8 blob
+and a table (``passagetable``). A question's terms become weighted lists (``bm25``,
 ``termlist``) searched for the exact best n with MaxScore pruning
 (``maxscore``); the "no answer" rule (``relevance``) and highlighting turn the
 best passages into an ``Answer`` (``index``: the ``Index`` itself).

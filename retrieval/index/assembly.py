@@ -1,5 +1,7 @@
-"""Postings from many documents' counted terms, without holding them all twice.
+"""Postings from many documents' counted terms, and a run of passages' counted
+terms back from postings.
 
+Assembling (``assembled``):
 ``Postings.build(TermCounts.concat(parts))`` makes one array of every
 posting's term and passage and sorts it: at 150,000 long passages (50
 million postings) a cold build peaked at 2.2 GiB. Here the postings go
@@ -8,6 +10,12 @@ by part, giving where each term's list starts, and each part's postings are
 then written where their terms' lists have got to (a counting sort, a part
 at a time, passages in order, so each list stays ascending). The result is
 ``Postings.build``'s, bit for bit (a property test compares them).
+
+Recounting (``recounted``): a document whose file changed keeps the terms of
+its unchanged passages (``retrieval.store.counting.recount_document``); they
+are in the index's postings already, so nothing stores them twice: each
+term's postings of passages ``a <= p < b`` are found by bisection
+(``retrieval.index.splicing.below``) and regrouped by passage.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import numpy as np
 
 from retrieval.index import postings as _postings  # its SEGMENT, read when used (tests shrink it)
 from retrieval.index.postings import Postings
+from retrieval.index.splicing import below
 from retrieval.index.termcounts import TermCounts, smallest_unsigned
 
 
@@ -82,3 +91,35 @@ def _place(
     ids[where] = passage[order] & (_postings.SEGMENT - 1)
     tf[where] = counts[order]
     fill[ordered[starts]] += runs
+
+
+def recounted(postings: Postings, a: int, b: int) -> TermCounts:
+    """The ``TermCounts`` of passages ``a`` to ``b - 1`` of ``postings``."""
+    first = below(postings, a)
+    last = below(postings, b, first, first + (b - a))
+    rows = np.flatnonzero(last > first)
+    sizes = (last - first)[rows]
+    starts = postings.indptr[rows] + first[rows]
+    total = int(sizes.sum())
+    term = np.repeat(np.arange(rows.size, dtype=np.uint32), sizes)
+    where = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
+    segment = _postings.SEGMENT
+    if b - a <= segment:  # one id each in a window of SEGMENT passages: the low bits tell which
+        low = postings.ids[where].astype(np.int64)
+        passage = a + (low - a % segment) % segment
+    else:
+        passage = np.concatenate(
+            [np.zeros(0, np.int64)]
+            + [
+                postings.row_ids(int(row))[int(f) : int(t)].astype(np.int64)
+                for row, f, t in zip(rows, first[rows], last[rows], strict=True)
+            ]
+        )
+    order = np.lexsort((term, passage))
+    return TermCounts(
+        vocab=np.array(postings.keys[rows]),
+        terms=term[order],
+        counts=np.array(postings.tf[where][order]),
+        sizes=np.bincount(passage - a, minlength=b - a).astype(np.int32),
+        lengths=np.array(postings.lengths[a:b]),
+    )

@@ -12,7 +12,7 @@ field's postings and where jieba cut each passage. Start-up maps it
 (``retrieval.store.cachefile``): the arrays are views of the file, shared
 by every process serving the same folder; a document whose file changed
 since is tokenised again, its unchanged passages' terms read back from the
-postings (``retrieval.index.recounting``). Beside it, ``stamps/<same
+postings (``retrieval.index.assembly``). Beside it, ``stamps/<same
 name>``: the ``stat`` each file was hashed at, so start-up need not hash
 it again (``retrieval.store.scanning``).
 

@@ -7,7 +7,7 @@ document of the index being replaced (on a reload) or of the cache's snapshot
 of the folder (at start-up, mapped: ``retrieval.store.cache``) keeps its
 passages and postings; the others are tokenised (on every core when there are
 many), a changed file's unchanged passages taking their terms from the
-postings (``retrieval.index.recounting``). The postings of the kept documents
+postings (``retrieval.index.assembly``). The postings of the kept documents
 are then renumbered and the new ones merged in, in vectorised passes over the
 arrays (or, when one file's passages changed, spliced in:
 ``retrieval.index.splicing``), rather than rebuilt. The new index is saved as
@@ -27,11 +27,10 @@ import numpy as np
 from retrieval.config import RetrievalConfig
 from retrieval.documents.reader import Skipped, nothing_to_index
 from retrieval.documents.reader import log as reader_log
-from retrieval.index.assembly import assembled
+from retrieval.index.assembly import assembled, recounted
 from retrieval.index.bm25 import BM25Index
 from retrieval.index.index import Index, tabled
 from retrieval.index.postings import Postings
-from retrieval.index.recounting import recounted
 from retrieval.index.updating import updated
 from retrieval.passage import Document
 from retrieval.store.allocator import release_free_memory
