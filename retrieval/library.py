@@ -19,6 +19,7 @@ from retrieval.documents.reader import Skipped
 from retrieval.index.index import Index
 from retrieval.store.allocator import release_free_memory
 from retrieval.store.indexing import build_index as build
+from retrieval.store.indexing import mapped_version
 from retrieval.text.tokenizer import Tokenizer, load_stopwords
 
 
@@ -97,10 +98,25 @@ class Library:
         return self._index
 
     def ask(self, question: str, top_k: int) -> Answer:
+        self._take_mapped()
         answer = self._index.search(question, top_k)
         if self._compacting is None and len(self._index.passages) >= COMPACT_FROM:
             self._start_compacting()
         return answer
+
+    def _take_mapped(self) -> None:
+        """Serve the index built last from its snapshot's mapping once that is saved:
+        the same answers, from pages shared with other processes (not while reloading)."""
+        index = self._index
+        mapped = mapped_version(index)
+        if mapped is not index and self._reloading.acquire(blocking=False):
+            try:
+                if self._index is index:
+                    self._index = mapped
+            finally:
+                self._reloading.release()
+            del index
+            release_free_memory()
 
     def reload(self) -> ReloadReport:
         """Re-read the documents; raises (keeping the old ones) when that fails."""

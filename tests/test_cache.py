@@ -583,3 +583,25 @@ def test_the_cache_key_follows_the_code_that_makes_passages_and_terms(
     assert changed != key
     (code / "documents" / "newmodule.py").write_text("# new\n", encoding="utf-8")
     assert cache_key(tokenizer, 400) not in (key, changed)
+
+
+def test_a_built_index_is_served_from_its_snapshot_once_saved(make_docs: MakeDocs, tmp_path: Path) -> None:
+    """A cold build's and a reload's index are in this process's memory; once their
+    snapshot is written, the library answers from its mapping instead (the same answers)."""
+    folder = make_docs(FILES)
+    cache = tmp_path / "cache"
+    library = Library(RetrievalConfig(docs_dir=folder, cache_dir=cache))
+    assert library.index.body.postings.ids.flags.writeable  # built here
+    built = answers(library)
+    wait_for_saves()
+    assert answers(library) == built
+    assert not library.index.body.postings.ids.flags.writeable  # a view of the mapped file
+    assert not library.index.passages.text.flags.writeable
+    (folder / "d.txt").write_text("沧州中院副院长是张三。\n", encoding="utf-8")
+    library.reload()
+    assert library.index.body.postings.ids.flags.writeable
+    reloaded = answers(library)
+    wait_for_saves()
+    assert answers(library) == reloaded
+    assert not library.index.body.postings.ids.flags.writeable
+    same_index(library.index, Library(RetrievalConfig(docs_dir=folder)).index)

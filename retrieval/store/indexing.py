@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -57,21 +58,45 @@ def wait_for_saves() -> None:
         _savers.pop().join()
 
 
+_mapped: dict[int, tuple[weakref.ref[Index], Index]] = {}  # built index: the same, mapped from its snapshot
+
+
+def mapped_version(index: Index) -> Index:
+    """``index`` read back from the snapshot it was saved as, once that is written
+    (the same passages and postings, in pages shared with other processes rather
+    than this one's memory); ``index`` itself until then."""
+    found = _mapped.get(id(index))
+    return found[1] if found is not None and found[0]() is index else index
+
+
+def _remember_mapped(cache: IndexCache, docs_dir: Path, index: Index) -> None:
+    snapshot = cache.load_snapshot(docs_dir)
+    if snapshot is None or [(d.source, d.digest) for d in snapshot.documents] != [
+        (d.source, d.digest) for d in index.documents
+    ]:
+        return  # not written, or another process's since
+    fields = [BM25Index(postings, index.config.bm25) for postings in snapshot.fields]
+    mapped = Index.from_fields(snapshot.documents, fields, index.tokenizer, index.config, snapshot.cuts)
+    key = id(index)
+    _mapped[key] = (weakref.ref(index, lambda _: _mapped.pop(key, None)), mapped)
+
+
 def _save_later(
     cache: IndexCache,
     docs_dir: Path,
-    documents: Sequence[Document],
+    index: Index,
     fields: Sequence[Postings] | None,
-    cuts: Cuts | None,
     known: Known,
 ) -> None:
-    """Save the snapshot (unless ``fields`` is None: it is saved already) and the files' stamps."""
+    """Save the snapshot (unless ``fields`` is None: it is saved already) and the files'
+    stamps; then map the snapshot, for ``mapped_version``."""
 
     def save() -> None:
         with _saving:
             try:
                 if fields is not None:
-                    cache.save_snapshot(docs_dir, documents, fields, cuts)
+                    cache.save_snapshot(docs_dir, index.documents, fields, index.cuts)
+                    _remember_mapped(cache, docs_dir, index)
                 cache.save_stamps(docs_dir, known)
             except Exception as error:  # a cache must never take the server down
                 log.warning("could not save the index cache: %s", error)
@@ -198,7 +223,7 @@ def build_index(
     )
     now = stamps(folder)
     if cache is not None and (not unchanged or (previous is None and now != remembered)):
-        _save_later(cache, folder, index.documents, None if unchanged else fields, all_cuts, now)
+        _save_later(cache, folder, index, None if unchanged else fields, now)
     return index, skips
 
 
