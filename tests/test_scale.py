@@ -107,10 +107,11 @@ def test_the_scale_benchmark_deletes_its_temporary_corpora_and_keeps_a_given_wor
 def test_postings_assembled_part_by_part_are_those_built_at_once(
     monkeypatch: pytest.MonkeyPatch, segment: int, seed: int
 ) -> None:
-    from retrieval.index import postings
+    from retrieval.index import assembly, postings
     from retrieval.index.assembly import assembled
 
     monkeypatch.setattr(postings, "SEGMENT", segment)
+    monkeypatch.setattr(assembly, "_UNION_BATCH", 2)  # the vocabularies merged in several batches
     rng = np.random.default_rng(seed)
     words = [f"w{i}" for i in range(40)]
     parts = []

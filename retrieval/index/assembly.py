@@ -29,17 +29,24 @@ from retrieval.index.postings import Postings
 from retrieval.index.splicing import below
 from retrieval.index.termcounts import TermCounts, smallest_unsigned
 
+_UNION_BATCH = 256  # parts' vocabularies merged at a time
+
 
 def assembled(parts: Sequence[TermCounts]) -> Postings:
     """The postings of ``parts``' passages, one part after the other, numbered from 0."""
-    vocab = np.unique(np.concatenate([np.zeros(0, np.uint64), *(p.vocab for p in parts)]))
-    rows = [np.searchsorted(vocab, p.vocab) for p in parts]
+    vocab = np.zeros(0, np.uint64)
+    for batch in range(0, len(parts), _UNION_BATCH):  # a batch at a time: no copy of every part's
+        vocab = np.union1d(
+            vocab, np.concatenate([vocab[:0], *(p.vocab for p in parts[batch:][:_UNION_BATCH])])
+        )
+    rows = [np.searchsorted(vocab, p.vocab).astype(np.uint32) for p in parts]
     df = np.zeros(vocab.size, np.int64)
     for part, row in zip(parts, rows, strict=True):
         df[row] += np.bincount(part.terms, minlength=part.vocab.size)
     used = df > 0
-    renumber = np.cumsum(used) - 1
-    rows = [renumber[row] for row in rows]
+    renumber = (np.cumsum(used) - 1).astype(np.uint32)
+    for row in rows:
+        row[:] = renumber[row]
     df = df[used]
     indptr = np.concatenate([[0], np.cumsum(df)]).astype(np.int64)
     fill = indptr[:-1].copy()

@@ -198,20 +198,24 @@ def build_index(
     if not documents:
         raise nothing_to_index(folder, len(skips))
 
+    new_counts = [(start, item.fields) for start, item in added]
+    indexed.clear()  # each document's passages now only in ``documents``: packed, then let go
+    added.clear()
     documents = list(tabled(documents)[0])  # the passages in one table before the postings' peak
-    unchanged = base is not None and not added and size == first and bool((remap == np.arange(size)).all())
+    unchanged = (
+        base is not None and not new_counts and size == first and bool((remap == np.arange(size)).all())
+    )
     fields: Sequence[Postings]
     if base is not None and unchanged:
         fields = base.fields
     elif base is not None:
         fields = [
-            updated(postings, remap, size, [(start, item.fields[i]) for start, item in added])
+            updated(postings, remap, size, [(start, counts[i]) for start, counts in new_counts])
             for i, postings in enumerate(base.fields)
         ]
     else:  # each field's postings in turn, each document's counts let go once used
-        per_field = [[item.fields[i] for _, item in added] for i in range(len(added[0][1].fields))]
-        indexed.clear()
-        added.clear()
+        per_field = [[counts[i] for _, counts in new_counts] for i in range(len(new_counts[0][1]))]
+        new_counts.clear()
         fields = []
         while per_field:
             fields.append(assembled(per_field.pop(0)))
