@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 import tempfile
 from pathlib import Path
@@ -17,7 +18,7 @@ from retrieval.index.updating import updated
 from tests.conftest import PROJECT
 
 sys.path.insert(0, str(PROJECT / "benchmarks"))
-from corpus import load_seed, write_corpus
+from corpus import LONG_PARAGRAPHS, LONG_REVISIONS, load_seed, write_corpus, write_long_corpus
 
 DATASET = PROJECT.parent / "shared" / "benchmarks" / "cmrc2018_trial.json"
 
@@ -123,3 +124,24 @@ def test_postings_assembled_part_by_part_are_those_built_at_once(
     for name in ("keys", "indptr", "ids", "splits", "tf", "maxtf", "lengths"):
         assert getattr(got, name).tolist() == getattr(expected, name).tolist(), name
     assert got.passage_ids().tolist() == expected.passage_ids().tolist()
+
+
+@pytest.mark.skipif(not DATASET.exists(), reason="the CMRC 2018 trial set is not here")
+def test_the_long_corpus_is_revisions_of_long_paragraphs(tmp_path: Path) -> None:
+    from retrieval.documents.reader import read_folder
+
+    seed = load_seed(DATASET)
+    count = LONG_PARAGRAPHS * LONG_REVISIONS
+    assert write_long_corpus(seed, count, tmp_path / "a") == write_long_corpus(seed, count, tmp_path / "b")
+    files = sorted((tmp_path / "a").rglob("*.txt"))
+    assert [f.read_bytes() for f in files] == [
+        f.read_bytes() for f in sorted((tmp_path / "b").rglob("*.txt"))
+    ]
+    documents = read_folder(tmp_path / "a", 400).documents
+    assert len(documents) == LONG_REVISIONS  # one article, four revisions
+    texts = [[p.text for p in d.passages] for d in documents]
+    lengths = [len(t) for revision in texts for t in revision]
+    assert count * 0.9 <= len(lengths) <= count * 1.05 and 250 <= sum(lengths) / len(lengths) <= 310
+    for before, after in itertools.pairwise(texts):  # most paragraphs kept as they were, some edited
+        kept = len(set(before) & set(after))
+        assert 0.5 * len(before) < kept < 0.9 * len(before)
