@@ -3,12 +3,12 @@ mapping it (``mmap``), its arrays NumPy views of the mapping, never copied.
 
 Layout: the arrays' bytes from offset 0, each at a 64-byte boundary; the
 header (``meta`` and each array's name, type, shape and place, and a CRC-32 of
-every ``CHUNK`` bytes of the arrays' region); the trailer: the header's length
-and CRC-32, and ``MAGIC``. A file is checked once, when it is mapped: its size,
-the trailer, the header's CRC and every chunk's CRC (on every core, each
-chunk's pages handed back to the system once checked, so loading does not
-hold the whole file); a file that is cut short, foreign or damaged raises
-``ValueError`` naming what is wrong. Mapped files are never written again:
+every ``CHUNK`` bytes of it); the trailer: the header's length and CRC-32, and
+``MAGIC``. A file is checked once, when it is mapped: its size, the trailer,
+the header's CRC and every chunk's CRC (on every core, each chunk's pages
+handed back to the system once checked, so loading does not hold the whole
+file); a file that is cut short, foreign or damaged raises ``ValueError``
+naming what is wrong (the array, for a CRC). Mapped files are never written again:
 writers write a new file and rename it over the old one
 (``retrieval.store.cachefolder``), so a process that has the old one mapped
 keeps reading the old one, whole.
@@ -40,32 +40,27 @@ def _padded(size: int) -> int:
 def write_file(file: BinaryIO, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
     """The arrays (each at a 64-byte boundary), the header and the trailer."""
     layout = []
-    crcs: list[int] = []
-    crc = filled = offset = 0
-
-    def feed(data: memoryview) -> None:  # the running CRC of each CHUNK bytes
-        nonlocal crc, filled
-        while len(data):
-            take = min(len(data), CHUNK - filled)
-            crc = zlib.crc32(data[:take], crc)
-            filled += take
-            data = data[take:]
-            if filled == CHUNK:
-                crcs.append(crc)
-                crc = filled = 0
-
+    offset = 0
     for name, array in arrays.items():
         data = np.ascontiguousarray(array)
-        layout.append({"name": name, "dtype": data.dtype.str, "shape": list(data.shape), "offset": offset})
         raw = data.data.cast("B") if data.nbytes else memoryview(b"")
-        padding = memoryview(b"\0" * (_padded(data.nbytes) - data.nbytes))
-        for piece in (raw, padding):
-            feed(piece)
-            file.write(piece)
+        padded = bytes(raw) + b"\0" * (_padded(data.nbytes) - data.nbytes) if data.nbytes < CHUNK else None
+        crcs = []
+        for start in range(0, _padded(data.nbytes), CHUNK):  # each CHUNK of the array and its padding
+            piece = (
+                raw[start : start + CHUNK] if padded is None else memoryview(padded)[start : start + CHUNK]
+            )
+            crc = zlib.crc32(piece)
+            if padded is None and start + CHUNK >= data.nbytes:
+                crc = zlib.crc32(b"\0" * (_padded(data.nbytes) - data.nbytes), crc)
+            crcs.append(crc)
+        layout.append(
+            {"name": name, "dtype": data.dtype.str, "shape": list(data.shape), "offset": offset, "crcs": crcs}
+        )
+        file.write(raw)
+        file.write(b"\0" * (_padded(data.nbytes) - data.nbytes))
         offset += _padded(data.nbytes)
-    if filled:
-        crcs.append(crc)
-    header = json.dumps({"meta": meta, "arrays": layout, "size": offset, "crcs": crcs}, ensure_ascii=False)
+    header = json.dumps({"meta": meta, "arrays": layout, "size": offset}, ensure_ascii=False)
     encoded = header.encode()
     file.write(encoded)
     file.write(len(encoded).to_bytes(8, "little") + zlib.crc32(encoded).to_bytes(4, "little"))
@@ -79,27 +74,31 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _check_chunks(mapping: mmap.mmap, size: int, crcs: list[int]) -> int:
-    """The first chunk whose CRC is wrong, or -1; each chunk's pages are handed back once read."""
-    view = memoryview(mapping)
+Piece = tuple[str, int, int, int]  # an array's name, the first and past-last byte of a chunk of it, its CRC
 
-    def check(chunk: int) -> bool:
-        start = chunk * CHUNK
-        end = min(start + CHUNK, size)
-        sound = zlib.crc32(view[start:end]) == crcs[chunk]  # releases the GIL: chunks in parallel
-        if hasattr(mapping, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
-            mapping.madvise(mmap.MADV_DONTNEED, start, end - start)  # still cached, no longer ours
+
+def _damaged(mapping: mmap.mmap, pieces: list[Piece]) -> Piece | None:
+    """The first piece whose CRC is wrong, if any; each piece's pages are handed back once read."""
+    view = memoryview(mapping)
+    page = mmap.PAGESIZE
+
+    def check(piece: Piece) -> bool:
+        _, start, end, crc = piece
+        sound = zlib.crc32(view[start:end]) == crc  # releases the GIL: pieces in parallel
+        first, last = -(-start // page) * page, end // page * page
+        if last > first and hasattr(mapping, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+            mapping.madvise(mmap.MADV_DONTNEED, first, last - first)  # still cached, no longer ours
         return sound
 
     try:
-        if len(crcs) > 1:
-            with ThreadPoolExecutor(min(_cores(), len(crcs))) as pool:
-                results = list(pool.map(check, range(len(crcs))))
+        if len(pieces) > 1:
+            with ThreadPoolExecutor(min(_cores(), len(pieces))) as pool:
+                results = list(pool.map(check, pieces))
         else:
-            results = [check(i) for i in range(len(crcs))]
+            results = [check(piece) for piece in pieces]
     finally:
         view.release()
-    return next((i for i, sound in enumerate(results) if not sound), -1)
+    return next((piece for piece, sound in zip(pieces, results, strict=True) if not sound), None)
 
 
 def _header(mapping: mmap.mmap, size: int) -> tuple[dict[str, Any], int]:
@@ -139,30 +138,36 @@ def read_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     data = int(header["size"])
     if data + length + _TRAILER != size:
         raise ValueError("it is cut short or too long")
-    crcs = [int(c) for c in header["crcs"]]
-    if len(crcs) != -(-data // CHUNK):
-        raise ValueError("its checksums do not cover it")
     arrays: dict[str, np.ndarray] = {}
-    places = []
+    pieces: list[Piece] = []
+    end = 0
     for item in header["arrays"]:
+        name = str(item["name"])
         dtype = np.dtype(item["dtype"])
         shape = tuple(int(n) for n in item["shape"])
         offset = int(item["offset"])
         if dtype.hasobject:
             raise ValueError("it holds objects")
         count = int(np.prod(shape, dtype=np.int64))
-        if count < 0 or offset < 0 or offset % _ALIGN or offset + count * dtype.itemsize > data:
-            raise ValueError(f"its array {item['name']} is out of place")
-        places.append((item["name"], offset, offset + count * dtype.itemsize))
+        if count < 0 or offset != end or offset + count * dtype.itemsize > data:
+            raise ValueError(f"its array {name} is out of place")
+        end = offset + _padded(count * dtype.itemsize)
+        crcs = [int(c) for c in item["crcs"]]
+        if len(crcs) != -(-(end - offset) // CHUNK):
+            raise ValueError(f"its array {name}'s checksums do not cover it")
+        pieces += [
+            (name, a, min(a + CHUNK, end), crc)
+            for a, crc in zip(range(offset, end, CHUNK), crcs, strict=True)
+        ]
         if count:
-            arrays[item["name"]] = np.frombuffer(mapping, dtype, count, offset).reshape(shape)
+            arrays[name] = np.frombuffer(mapping, dtype, count, offset).reshape(shape)
         else:
-            arrays[item["name"]] = np.zeros(shape, dtype)
-    bad = _check_chunks(mapping, data, crcs)
-    if bad >= 0:
-        start, end = bad * CHUNK, min((bad + 1) * CHUNK, data)
-        names = [name for name, a, b in places if a < end and b > start] or ["padding"]
-        raise ValueError(f"its array {', '.join(names)} is damaged (CRC of bytes {start}-{end})")
+            arrays[name] = np.zeros(shape, dtype)
+    if end != data:
+        raise ValueError("its arrays do not fill it")
+    bad = _damaged(mapping, pieces)
+    if bad is not None:
+        raise ValueError(f"its array {bad[0]} is damaged (CRC of its bytes {bad[1]}-{bad[2]})")
     meta = header["meta"]
     if not isinstance(meta, dict):
         raise ValueError("its metadata is not an object")
