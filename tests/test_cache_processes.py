@@ -48,3 +48,40 @@ def test_processes_building_into_one_cache_at_once_leave_it_sound(
     library = open_library(folder, cache)
     assert tokenised == []
     same_index(library.index, Library(RetrievalConfig(docs_dir=folder)).index)
+
+
+EXITING = """
+import sys
+import threading
+from pathlib import Path
+from retrieval.config import RetrievalConfig
+from retrieval.library import Library
+from retrieval.store import indexing
+indexing._saving.acquire()  # the background save waits until this process is exiting
+def release():
+    threading.main_thread().join()
+    indexing._saving.release()
+threading.Thread(target=release).start()
+Library(RetrievalConfig(docs_dir=Path(sys.argv[1]), cache_dir=Path(sys.argv[2])))
+"""
+
+
+def test_a_process_exiting_while_its_snapshot_is_saved_keeps_it(
+    make_docs: MakeDocs, tmp_path: Path, tokenised: list[str]
+) -> None:
+    """A one-shot ``qabot ask`` ends while its snapshot is written: the save finishes
+    as the interpreter shuts down (no new threads then), and the snapshot stays."""
+    folder = make_docs(dict(FILES))
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    run = subprocess.run(
+        [sys.executable, "-c", EXITING, str(folder), str(cache)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0 and "unusable" not in run.stderr and "could not" not in run.stderr, run.stderr
+    tokenised.clear()
+    open_library(folder, cache)
+    assert tokenised == []  # served from the snapshot the exiting process saved

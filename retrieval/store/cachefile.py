@@ -91,10 +91,14 @@ def _damaged(mapping: mmap.mmap, pieces: list[Piece]) -> Piece | None:
         return sound
 
     try:
+        results: list[bool] | None = None
         if len(pieces) > 1:
-            with ThreadPoolExecutor(min(_cores(), len(pieces))) as pool:
-                results = list(pool.map(check, pieces))
-        else:
+            try:
+                with ThreadPoolExecutor(min(_cores(), len(pieces))) as pool:
+                    results = list(pool.map(check, pieces))
+            except RuntimeError:  # no new threads (the interpreter is exiting): one at a time
+                results = None
+        if results is None:
             results = [check(piece) for piece in pieces]
     finally:
         view.release()

@@ -70,6 +70,8 @@ def mapped_version(index: Index) -> Index:
 
 
 def _remember_mapped(cache: IndexCache, docs_dir: Path, index: Index) -> None:
+    if not threading.main_thread().is_alive():
+        return  # the process is exiting (a one-shot ``ask``): no question will take it
     snapshot = cache.load_snapshot(docs_dir)
     if snapshot is None or [(d.source, d.digest) for d in snapshot.documents] != [
         (d.source, d.digest) for d in index.documents
