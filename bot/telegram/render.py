@@ -126,7 +126,8 @@ def cut(text: str, budget: int) -> list[tuple[int, int]]:
             spans[-1] = (spans[-1][0], b)
         else:
             spans.append((a, b))
-    return [_strip(text, a, b) for a, b in spans if text[a:b].strip()] or [(0, len(text))]
+    # Only white space: one span of it, within the budget too (an empty text: an empty span).
+    return [_strip(text, a, b) for a, b in spans if text[a:b].strip()] or [(0, min(len(text), budget))]
 
 
 def _fit(text: str, start: int, budget: int) -> int:

@@ -230,4 +230,5 @@ def test_cut_spans_by_hand() -> None:
     assert cut(text, 15) == [(0, 8), (10, 25), (25, 31)]  # a sentence too long: cut anywhere
     assert cut("abcdef", 4) == [(0, 4), (4, 6)]  # no sentence end: anywhere
     assert cut("   ", 5) == [(0, 3)]
+    assert cut("   ", 1) == [(0, 1)]  # only white space, past the budget (found by hypothesis)
     assert cut("", 5) == [(0, 0)]
