@@ -1,13 +1,19 @@
-"""Running ``qabot`` as a user does: a subprocess through ``python -m bot``."""
+"""Running ``qabot`` as a user does: a subprocess through ``python -m bot``; or its
+``main`` in this process, for what the commands print (a subprocess costs seconds of
+imports and of loading jieba's dictionary)."""
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
+
+import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -33,6 +39,36 @@ def qabot(
         timeout=120,
         check=False,
     )
+
+
+def qabot_here(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``qabot`` run by its ``main`` in this process, as :func:`qabot` runs it in a
+    subprocess: no settings in the environment but ``env``, ``stdin`` as its input,
+    stdout and stderr kept (its log lines too, set up by ``main`` as in a process).
+    What only a process shows (its exit status, start-up) is tested with :func:`qabot`."""
+    from bot.cli import main
+    from bot.settings import Settings
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [*(name.upper() for name in Settings.model_fields), "FORCE_COLOR", "NO_COLOR"]:
+            patch.delenv(name, raising=False)
+        for name, value in (env or {}).items():
+            patch.setenv(name, value)
+        patch.setattr(sys, "stdin", io.StringIO(stdin))
+        root.handlers = []  # pytest's own, put back below: ``main`` sets up logging as in a process
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                status = main(list(args))
+        finally:
+            for handler in root.handlers:
+                handler.close()
+            root.handlers, root.level = handlers, level
+    return subprocess.CompletedProcess(["qabot", *args], status, out.getvalue(), err.getvalue())
 
 
 class Console:

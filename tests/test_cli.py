@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.commandline import qabot, repl_process
+from tests.commandline import qabot, qabot_here, repl_process
 from tests.conftest import PROJECT, SEED
 
 PARTY = "党支部合并后还剩多少个？"
@@ -32,7 +32,7 @@ def test_ask_quotes_the_passage_under_title_and_heading() -> None:
 
 
 def test_ask_emphasises_matched_terms_on_a_terminal() -> None:
-    result = qabot("ask", "--top-k", "1", PARTY, env={"FORCE_COLOR": "1"})
+    result = qabot_here("ask", "--top-k", "1", PARTY, env={"FORCE_COLOR": "1"})
     assert re.search("\033\\[1m(\033\\[4m)?合并", result.stdout)
     assert "\033[4m" in result.stdout  # the best sentence
 
@@ -55,15 +55,15 @@ def test_ask_json_is_one_object_per_question_with_the_stable_keys() -> None:
 
 
 def test_ask_says_plainly_when_there_is_no_answer() -> None:
-    result = qabot("ask", "今天北京天气怎么样？")
+    result = qabot_here("ask", "今天北京天气怎么样？")
     assert result.returncode == 0
     assert result.stdout.splitlines()[1].startswith("No answer: nothing in the documents matches")
 
 
 def test_ask_reads_docs_from_the_option_and_the_setting(tmp_path: Path) -> None:
     (tmp_path / "faq.md").write_text("# FAQ\n\n## Hours\n\nThe office opens at nine.\n", encoding="utf-8")
-    by_option = qabot("ask", "--docs", str(tmp_path), "--json", "when does the office open")
-    by_setting = qabot("ask", "--json", "when does the office open", env={"DOCS_DIR": str(tmp_path)})
+    by_option = qabot_here("ask", "--docs", str(tmp_path), "--json", "when does the office open")
+    by_setting = qabot_here("ask", "--json", "when does the office open", env={"DOCS_DIR": str(tmp_path)})
     for result in (by_option, by_setting):
         hit = json.loads(result.stdout)["hits"][0]
         assert (hit["title"], hit["heading"], hit["source"]) == ("FAQ", "Hours", "faq.md")
@@ -110,7 +110,7 @@ def test_bad_input_exits_the_process_with_status_2() -> None:
 def test_skipped_files_are_named_in_one_warning_each(tmp_path: Path) -> None:
     (tmp_path / "ok.txt").write_text("院长是闫杰。\n", encoding="utf-8")
     (tmp_path / "bin.txt").write_bytes(b"\x00\xff\x00")
-    result = qabot("ask", "--docs", str(tmp_path), "院长")
+    result = qabot_here("ask", "--docs", str(tmp_path), "院长")
     assert result.returncode == 0
     assert result.stderr == "qabot: WARNING: skipped bin.txt: it looks binary (it contains NUL bytes)\n"
 
@@ -120,7 +120,7 @@ def test_repl_transcript(tmp_path: Path) -> None:
     docs.mkdir()
     (docs / "a.txt").write_text("沧州中院院长是闫杰。\n", encoding="utf-8")
     script = "\n".join([":help", "院长是谁", "", ":frob", ":reload", ":quit", "never asked"]) + "\n"
-    result = qabot("repl", "--docs", str(docs), stdin=script)
+    result = qabot_here("repl", "--docs", str(docs), stdin=script)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout == (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.commandline import qabot
+from tests.commandline import qabot, qabot_here
 from tests.conftest import PROJECT
 
 SEED_QUESTIONS = PROJECT / "benchmarks" / "seed_questions.jsonl"
@@ -59,7 +59,7 @@ def test_seed_questions_all_answered_first_and_unanswerable_ones_refused() -> No
 def test_squad_file_indexes_distinct_contexts_and_prints_a_table(tmp_path: Path) -> None:
     dataset = tmp_path / "mini.json"
     dataset.write_text(json.dumps(SQUAD, ensure_ascii=False), encoding="utf-8")
-    result = qabot("eval", str(dataset), "--top-k", "2")
+    result = qabot_here("eval", str(dataset), "--top-k", "2")
     assert result.returncode == 0, result.stderr
     rows = dict(line.split("  ", 1) for line in result.stdout.splitlines())
     assert rows["questions"].strip() == "4"
@@ -76,7 +76,7 @@ def test_squad_questions_against_other_documents_are_all_unanswerable(tmp_path: 
     (docs / "菜谱.txt").write_text(
         "番茄炒蛋\n\n先把鸡蛋打散炒熟，再放番茄翻炒，加盐出锅。\n", encoding="utf-8"
     )
-    report = json.loads(qabot("eval", str(dataset), "--docs", str(docs), "--json").stdout)
+    report = json.loads(qabot_here("eval", str(dataset), "--docs", str(docs), "--json").stdout)
     assert (report["answerable"], report["unanswerable"]) == (0, 4)
     assert report["unanswerable_answered"] == 0
 

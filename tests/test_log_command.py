@@ -20,7 +20,7 @@ from bot.questionlog.recorder import utc_now
 from bot.questionlog.records import Entry, LoggedHit
 from bot.questionlog.sqlite import SqliteLog
 from bot.settings import default_data_dir
-from tests.commandline import qabot, repl_process
+from tests.commandline import qabot, qabot_here, repl_process
 from tests.questionlog_data import vote
 
 ANN, BOB = 1111, 2222
@@ -89,35 +89,35 @@ def test_json_is_one_object_per_question_newest_first(data: Path) -> None:
 
 def test_since_unanswered_csv_and_text(data: Path) -> None:
     env = {"DATA_DIR": str(data)}
-    recent = qabot("log", "--json", "--since", "2", env=env)
+    recent = qabot_here("log", "--json", "--since", "2", env=env)
     assert len(recent.stdout.splitlines()) == 3
-    unanswered = qabot("log", "--unanswered", "--json", env=env)
+    unanswered = qabot_here("log", "--unanswered", "--json", env=env)
     assert [json.loads(line)["question"] for line in unanswered.stdout.splitlines()] == ["今天天气怎么样"]
-    table = list(csv.DictReader(io.StringIO(qabot("log", "--csv", env=env).stdout)))
+    table = list(csv.DictReader(io.StringIO(qabot_here("log", "--csv", env=env).stdout)))
     assert [row["question"] for row in table][-1] == 'old, "quoted" question'
     assert table[2]["feedback"] == "-1" and table[2]["down"] == "2" and table[0]["feedback"] == ""
     assert json.loads(table[2]["hits"])[0]["paragraph"] == 14
-    text = qabot("log", env=env).stdout.splitlines()
+    text = qabot_here("log", env=env).stdout.splitlines()
     assert len(text) == 4 and text[0].endswith("Bob's question") and "no answer" in text[1]
     assert "👎 2" in text[2]
 
 
 def test_forget_user_deletes_that_persons_rows_only(data: Path) -> None:
     env = {"DATA_DIR": str(data)}
-    result = qabot("log", "--forget-user", str(ANN), env=env)
+    result = qabot_here("log", "--forget-user", str(ANN), env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"deleted 3 questions of user {ANN}")
-    rows = [json.loads(line) for line in qabot("log", "--json", env=env).stdout.splitlines()]
+    rows = [json.loads(line) for line in qabot_here("log", "--json", env=env).stdout.splitlines()]
     assert [(r["question"], r["user"]) for r in rows] == [("Bob's question", pseudonym(data, BOB))]
-    assert "deleted 0 questions" in qabot("log", "--forget-user", str(ANN), env=env).stdout
+    assert "deleted 0 questions" in qabot_here("log", "--forget-user", str(ANN), env=env).stdout
 
 
 def test_no_log_yet_has_no_rows(tmp_path: Path) -> None:
     env = {"DATA_DIR": str(tmp_path / "nothing")}
-    assert qabot("log", "--json", env=env).stdout == ""
-    plain = qabot("log", env=env)
+    assert qabot_here("log", "--json", env=env).stdout == ""
+    plain = qabot_here("log", env=env)
     assert plain.returncode == 0 and plain.stdout == "" and "no questions logged" in plain.stderr
-    forget = qabot("log", "--forget-user", "5", env=env)
+    forget = qabot_here("log", "--forget-user", "5", env=env)
     assert forget.returncode == 0 and "nothing is logged" in forget.stdout
     assert not (tmp_path / "nothing").exists()
 
@@ -134,7 +134,7 @@ def test_no_log_yet_has_no_rows(tmp_path: Path) -> None:
     ],
 )
 def test_bad_options_are_one_line_and_status_2(tmp_path: Path, args: list[str], message: str) -> None:
-    result = qabot("log", *args, env={"DATA_DIR": str(tmp_path / "data")})
+    result = qabot_here("log", *args, env={"DATA_DIR": str(tmp_path / "data")})
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("qabot: error: ")
     assert message in result.stderr
@@ -143,7 +143,7 @@ def test_bad_options_are_one_line_and_status_2(tmp_path: Path, args: list[str], 
 def test_a_log_from_a_newer_qabot_is_one_line_and_status_2(data: Path) -> None:
     with closing(sqlite3.connect(data / "questions.sqlite")) as db:
         db.execute("PRAGMA user_version = 9")
-    result = qabot("log", env={"DATA_DIR": str(data)})
+    result = qabot_here("log", env={"DATA_DIR": str(data)})
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "was written by a newer qabot (schema 9" in result.stderr
 
@@ -151,10 +151,10 @@ def test_a_log_from_a_newer_qabot_is_one_line_and_status_2(data: Path) -> None:
 def test_ask_repl_and_eval_never_log(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = {"DATA_DIR": str(data), "QUERY_LOG": "true"}
-    assert qabot("ask", "沧州中院院长是谁？", env=env).returncode == 0
+    assert qabot_here("ask", "沧州中院院长是谁？", env=env).returncode == 0
     questions = tmp_path / "q.jsonl"
     questions.write_text('{"question": "沧州中院院长是谁？", "expect": "闫杰"}\n', encoding="utf-8")
-    assert qabot("eval", str(questions), env=env).returncode == 0
+    assert qabot_here("eval", str(questions), env=env).returncode == 0
     with repl_process() as console:  # the developer's environment: DATA_DIR is the default
         console.send("沧州中院院长是谁？")
         console.close_input()
