@@ -28,7 +28,7 @@ from .fake_botapi import FakeBotAPI, FakeChat, FakeUser, StoredMessage
 PROJECT = Path(__file__).resolve().parents[2]
 SEED = PROJECT / "seeds" / "000_fc6bf0a2fe9ff4f6.txt"
 READY = "answering as @"
-START_TIMEOUT = 30.0
+START_TIMEOUT = 60.0  # generous: a loaded machine running two test workers
 
 
 def clean_environment() -> dict[str, str]:
