@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.folder.listing import closest_names, document_names, find_document
 from bot.folder.names import clean_name
 from bot.folder.trash import keep_in_trash, move_to_trash
 from bot.folder.uploads import STAGING, check, discard, place, stage
@@ -122,3 +123,35 @@ def test_staging_fails_with_an_os_error_where_the_folder_cannot_be_written(tmp_p
     with pytest.raises(OSError):
         stage(tmp_path, "a.md")
     assert os.listdir(tmp_path) == [STAGING]
+
+
+NAMES = ["员工手册.docx", "rules/travel-rules.md", "rules/Leave.md", "a/notes.md", "b/notes.md"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("员工手册.docx", "员工手册.docx"),
+        (" rules/travel-rules.md ", "rules/travel-rules.md"),
+        ("travel-rules.md", "rules/travel-rules.md"),  # its own name, unique
+        ("leave.md", "rules/Leave.md"),  # case aside
+        ("notes.md", None),  # two files of that name
+        ("员工手册.doc", None),
+        ("../员工手册.docx", None),
+    ],
+)
+def test_find_document(typed: str, found: str | None) -> None:
+    assert find_document(typed, NAMES) == found
+
+
+def test_closest_names() -> None:
+    assert closest_names("员工手册.doc", NAMES) == ["员工手册.docx"]
+    assert closest_names("notes", NAMES) == ["a/notes.md", "b/notes.md"]
+    assert closest_names("zzzz", NAMES) == []
+
+
+def test_document_names_are_the_files_indexing_reads(tmp_path: Path) -> None:
+    for name in ("a.md", "sub/b.txt", ".trash/c.md", ".uploads/x/d.md", "e.png", "f.doc"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert document_names(tmp_path) == ["a.md", "f.doc", "sub/b.txt"]

@@ -21,7 +21,7 @@ from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults, Updater
 from tornado.netutil import bind_sockets
@@ -29,12 +29,12 @@ from tornado.netutil import bind_sockets
 from bot.settings import Settings, SettingsError
 from bot.telegram.callbacks import Buttons
 from bot.telegram.commands import Commands
+from bot.telegram.documents import Documents
 from bot.telegram.handlers import Questions, phrases_of
 from bot.telegram.inline import Inline
 from bot.telegram.journal import Journal
 from bot.telegram.logs import Scrubber, configure_logging
-from bot.telegram.phrases import DEFAULT, LANGUAGES
-from bot.telegram.replies import command_descriptions
+from bot.telegram.menus import set_menus
 from bot.telegram.service import Service
 from bot.telegram.uploads import Uploads
 from retrieval.library import Library
@@ -130,9 +130,11 @@ def build_application(settings: Settings, token: str, service: Service) -> App:
     )
     application: App = builder.build()
     commands, buttons, uploads = Commands(service), Buttons(service), Uploads(service)
+    documents = Documents(service)
     application.add_handlers(
-        [*uploads.handlers(), *commands.handlers(), *Questions(service).handlers(), *buttons.handlers()]
+        [*uploads.handlers(), *documents.handlers(), *commands.handlers(), *Questions(service).handlers()]
     )
+    application.add_handlers(buttons.handlers())
     application.add_handlers([*Inline(service).handlers(), *commands.fallback(), *buttons.fallback()])
     application.add_error_handler(on_error)
     return application
@@ -157,11 +159,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def announce(application: App, service: Service) -> None:
-    """The command menu in every language, and the examples computed ahead of the first /start."""
-    for phrases in LANGUAGES.values():
-        commands = [BotCommand(name, text) for name, text in command_descriptions(phrases)]
-        code = None if phrases is DEFAULT else phrases.code
-        await application.bot.set_my_commands(commands, language_code=code)
+    """The command menus, and the examples computed ahead of the first /start."""
+    await set_menus(application.bot, service.settings.admin_user_ids)
     await asyncio.to_thread(service.examples)
 
 

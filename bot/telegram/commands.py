@@ -1,4 +1,5 @@
-"""Commands: /start and /help for everyone; /reload, /stats and /unanswered for admins."""
+"""Commands: /start and /help for everyone; /reload, /stats and /unanswered for admins
+(/docs and /remove are ``documents.py``'s). An admin's first /start sets their command menu."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.telegram.docphrases import doc_phrases
 from bot.telegram.docreplies import upload_note
-from bot.telegram.handlers import Handler, is_private, phrases_of
+from bot.telegram.handlers import Handler, admin_only, is_private, phrases_of
+from bot.telegram.menus import set_admin_menu
 from bot.telegram.phrases import say
 from bot.telegram.replies import (
     Reader,
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 class Commands:
     def __init__(self, service: Service) -> None:
         self.service = service
+        self.menus: set[int] = set()  # admins whose command menu was set since start-up
 
     def handlers(self) -> list[Handler]:
         new = filters.UpdateType.MESSAGE
@@ -59,6 +62,9 @@ class Commands:
                 text = phrases.not_allowed + ("\n" + say(phrases.your_id, user_id=user_id) if user_id else "")
                 await message.reply_html(text)
             return
+        if access.is_admin(user_id) and user_id is not None and user_id not in self.menus:
+            self.menus.add(user_id)  # once per process: the admin has written to the bot now
+            await set_admin_menu(context.bot, user_id)
         examples = await asyncio.to_thread(self.service.examples)
         reader = Reader(
             name=user.first_name if user else "", user_id=user_id, is_admin=access.is_admin(user_id)
@@ -66,19 +72,10 @@ class Commands:
         note = upload_note(doc_phrases(phrases), self.service.settings.max_upload_mb)
         await message.reply_html(help_text(phrases, reader, context.bot.username, examples, note))
 
-    async def _admin(self, update: Update) -> bool:
-        """True for an admin; anyone else is told no."""
-        user, message = update.effective_user, update.effective_message
-        if self.service.access.is_admin(user.id if user else None):
-            return True
-        if message is not None:
-            await message.reply_html(phrases_of(update).admins_only)
-        return False
-
     async def on_reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Re-read the documents off the event loop; on failure the old ones keep serving."""
         message = update.effective_message
-        if message is None or not await self._admin(update):
+        if message is None or not await admin_only(self.service, update):
             return
         phrases = phrases_of(update)
         try:
@@ -99,7 +96,7 @@ class Commands:
 
     async def on_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
-        if message is None or not await self._admin(update):
+        if message is None or not await admin_only(self.service, update):
             return
         service = self.service
         index = service.library.index
@@ -118,7 +115,7 @@ class Commands:
     async def on_unanswered(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The last 7 days' unanswered questions, most frequent first, and those rated 👎."""
         message = update.effective_message
-        if message is None or not await self._admin(update):
+        if message is None or not await admin_only(self.service, update):
             return
         phrases, journal = phrases_of(update), self.service.journal
         if journal is None:

@@ -33,6 +33,8 @@ class DocPhrases:
     remove_suggest: str
     removed: str
     remove_cancelled: str
+    cannot_remove: str
+    removed_not_reloaded: str
     docs_title: str
     docs_line: str
     docs_skipped: str
@@ -64,6 +66,8 @@ ZH = DocPhrases(
     remove_suggest="你是不是要找：{names}",
     removed="已删除 <b>{name}</b>（移到了 {trash}）。现有 {documents} 个文档，{passages} 个段落。",
     remove_cancelled="已取消，没有删除任何文档。",
+    cannot_remove="无法删除 {name}：{reason}",
+    removed_not_reloaded="已把 {name} 移到 {trash}，但重新读取失败：{reason}。在下次成功读取之前仍会用到它。",
     docs_title="<b>正在使用的文档</b>：{documents} 个，{passages} 个段落",
     docs_line="• {name} — {passages} 个段落",
     docs_skipped="• {name} — 已跳过：{reason}",
@@ -97,6 +101,9 @@ EN = DocPhrases(
     remove_suggest="Did you mean: {names}",
     removed="Removed <b>{name}</b> (moved to {trash}). Now serving {documents} documents, {passages} passages.",
     remove_cancelled="Cancelled: nothing was removed.",
+    cannot_remove="Could not remove {name}: {reason}",
+    removed_not_reloaded="Moved {name} to {trash}, but reloading failed: {reason}. "
+    "It is still served until a reload succeeds.",
     docs_title="<b>Documents served</b>: {documents}, {passages} passages",
     docs_line="• {name} — {passages} passages",
     docs_skipped="• {name} — skipped: {reason}",

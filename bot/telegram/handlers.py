@@ -28,6 +28,16 @@ def phrases_of(update: Update) -> Phrases:
     return phrases_for(user.language_code if user else None)
 
 
+async def admin_only(service: Service, update: Update) -> bool:
+    """True for an admin; anyone else is told no."""
+    user, message = update.effective_user, update.effective_message
+    if service.access.is_admin(user.id if user else None):
+        return True
+    if message is not None:
+        await message.reply_html(phrases_of(update).admins_only)
+    return False
+
+
 def is_private(update: Update) -> bool:
     return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
 

@@ -14,7 +14,7 @@ from bot.telegram.render import MESSAGE_LIMIT, escape, pack
 from retrieval.library import ReloadReport
 
 USER_COMMANDS = ("start", "help", "ask")
-ADMIN_COMMANDS = ("reload", "stats", "unanswered")
+ADMIN_COMMANDS = ("reload", "stats", "unanswered", "docs", "remove")
 MAX_LISTED_FILES = 20
 
 

@@ -463,6 +463,9 @@ class BotApiCore:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
             clean.append({"command": name, "description": description})
         key = self._commands_key(p)
+        scope = p.get("scope") or {}
+        if scope.get("type") in ("chat", "chat_administrators", "chat_member"):
+            self._chat({"chat_id": scope.get("chat_id")})  # "chat not found" for a chat never seen
         if clean:
             self._commands[key] = clean
         else:

@@ -21,12 +21,15 @@ USERS: dict[str, FakeUser] = {}
 def prepare(server: FakeBotAPI) -> Mapping[str, str]:
     USERS["admin"] = server.make_user("Admin", language_code="en")
     USERS["other"] = server.make_user("Other", language_code="zh-hans")
-    return {"ADMIN_USER_IDS": f"[{USERS['admin'].id}, 999]"}
+    USERS["late"] = server.make_user("Late", language_code="en")  # an admin who has not written yet
+    server.private_chat(USERS["admin"])  # the admin has written to the bot before; 999 and late not
+    return {"ADMIN_USER_IDS": f"[{USERS['admin'].id}, 999, {USERS['late'].id}]"}
 
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     with running_bot(tmp_path_factory.mktemp("admin"), {"TOP_K": "1"}, prepare=prepare) as process:
+        process.expected_bad_requests.append("chat not found")  # the admin menus of 999 and late
         yield process
 
 
@@ -92,3 +95,19 @@ def reload_news_and_fail(bot: BotProcess, news: Path, kept: Path) -> None:
     bot.docs.rmdir()
     shutil.move(kept, bot.docs)
     assert "reload failed, still serving the previous documents" in bot.log()
+
+
+def test_admin_menus_where_telegram_knows_the_chat(bot: BotProcess) -> None:
+    """The admin's own menu has the admin commands; 999 never wrote to the bot, so Telegram
+    refuses its menu: a warning, and the bot goes on."""
+    scope = {"type": "chat", "chat_id": USERS["admin"].id}
+    assert [c["command"] for c in bot.server.commands(scope)][-2:] == ["docs", "remove"]
+    assert bot.server.commands({"type": "chat", "chat_id": 999}) == []
+    assert "cannot set the admin command menu for 999 (send the bot /start)" in bot.log()
+
+
+def test_an_admins_menu_is_set_when_they_first_write(bot: BotProcess) -> None:
+    scope = {"type": "chat", "chat_id": USERS["late"].id}
+    assert bot.server.commands(scope) == []
+    assert "/remove" in text_of(bot, USERS["late"], "/start")
+    assert [c["command"] for c in bot.server.commands(scope, "en")][-2:] == ["docs", "remove"]

@@ -36,6 +36,7 @@ T = TypeVar("T")
 
 def prepare(server: FakeBotAPI) -> Mapping[str, str]:
     USERS["admin"] = server.make_user("Admin", language_code="en")
+    server.private_chat(USERS["admin"])  # the admin has written to the bot before
     return {"ADMIN_USER_IDS": str(USERS["admin"].id)}
 
 
@@ -248,6 +249,7 @@ def test_with_the_log_off_nothing_is_kept_and_buttons_expire_on_restart(tmp_path
 
     def make_admin(server: FakeBotAPI) -> Mapping[str, str]:
         admins.append(server.make_user("Admin", language_code="en"))
+        server.private_chat(admins[0])
         return {"ADMIN_USER_IDS": str(admins[0].id)}
 
     env = {"TOP_K": "2", "DATA_DIR": str(data), "QUERY_LOG": "false"}

@@ -17,6 +17,7 @@ MB = 1024 * 1024
 
 def prepare(server: FakeBotAPI) -> Mapping[str, str]:
     USERS["admin"] = server.make_user("Admin", language_code="en")
+    server.private_chat(USERS["admin"])  # the admin has written to the bot before
     return {"ADMIN_USER_IDS": str(USERS["admin"].id), "MAX_UPLOAD_MB": "1"}
 
 

@@ -23,6 +23,7 @@ MB = 1024 * 1024
 def prepare(server: FakeBotAPI) -> Mapping[str, str]:
     USERS["admin"] = server.make_user("Admin", language_code="en")
     USERS["other"] = server.make_user("Other", language_code="zh-hans")
+    server.private_chat(USERS["admin"])  # the admin has written to the bot before
     return {"ADMIN_USER_IDS": str(USERS["admin"].id)}
 
 
