@@ -102,3 +102,16 @@ def test_common_characters_of_a_question_are_not_searched_for(seed_library: Libr
     assert {"党员", "有多", "少人"} <= set(searched)  # the words and bigrams carry the common ones
     assert set(index.question_terms("党")[0]) == {"党"}  # kept when the question has nothing else
     assert seed_library.ask("党员有多少人", 3).hits
+
+
+@pytest.mark.parametrize(
+    "question", ["党支部合并后还剩多少个？", "沧州中院院长是谁？", "党员有多少人", "天气怎么样"]
+)
+def test_answering_gives_the_passages_and_scores_that_search_shows(
+    seed_library: Library, question: str
+) -> None:
+    index = seed_library.index
+    shown = index.search(question, 3).hits
+    assert index.answering(question, 3) == [
+        (index.passages.index(h.passage), pytest.approx(h.score, abs=1e-4)) for h in shown
+    ]

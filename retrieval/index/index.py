@@ -38,6 +38,7 @@ COMMON_CHARACTER_SHARE = 0.1
 EXTRA_CANDIDATES = 5
 
 PassageTerms = tuple[Sequence[str], Sequence[str]]
+Normalised = tuple[str, list[int]]  # ``normalise_with_offsets``: the text, where each character came from
 
 
 def context_of(passage: Passage) -> str:
@@ -126,23 +127,18 @@ class Index:
             terms = [t for t in terms if t not in common] or terms
         return terms, words
 
+    def answering(self, question: str, top_k: int) -> list[tuple[int, float]]:
+        """The numbers and scores of the ``top_k`` passages that answer ``question``,
+        best first: what ``search`` returns, without highlighting them."""
+        return [(number, score) for number, score, _ in self._answering(question, top_k)[0]]
+
     def search(self, question: str, top_k: int) -> Answer:
         """The ``top_k`` passages that answer ``question``; none when nothing is relevant."""
-        if not question.strip():
-            raise QuestionError("the question is empty")
-        if top_k < 1:
-            raise QuestionError(f"top-k must be at least 1, not {top_k}")
-        terms, words = self.question_terms(question)
-        passages, scores = self.rank(terms, top_k + EXTRA_CANDIDATES)
-        relevance = Relevance(self.tokenizer, words)
+        found, terms = self._answering(question, top_k)
         weights = self.body.term_weights(terms)
         hits: list[Hit] = []
-        for number, score in zip(passages.tolist(), scores.tolist(), strict=True):
+        for number, score, body in found:
             passage = self.passages[number]
-            body = normalise_with_offsets(passage.text)
-            context = _normalised(context_of(passage))
-            if not relevance.answers(f"{context}\n{body[0]}", self.config.min_coverage, normalised=True):
-                continue
             cuts = self.cuts.of(number) if self.cuts is not None else None
             spans = self.tokenizer.spans(passage.text, cuts, weights, known=body)
             marked = highlight(passage.text, spans, weights, weights.__getitem__)
@@ -156,6 +152,24 @@ class Index:
                     sentence=marked.sentence,
                 )
             )
-            if len(hits) == top_k:
-                break
         return Answer(question=question, hits=tuple(hits))
+
+    def _answering(self, question: str, top_k: int) -> tuple[list[tuple[int, float, Normalised]], list[str]]:
+        """The best ``top_k`` passages that pass the "no answer" rule: their
+        numbers, scores and normalised text; and the question's searched terms."""
+        if not question.strip():
+            raise QuestionError("the question is empty")
+        if top_k < 1:
+            raise QuestionError(f"top-k must be at least 1, not {top_k}")
+        terms, words = self.question_terms(question)
+        passages, scores = self.rank(terms, top_k + EXTRA_CANDIDATES)
+        relevance = Relevance(self.tokenizer, words)
+        found: list[tuple[int, float, Normalised]] = []
+        for number, score in zip(passages.tolist(), scores.tolist(), strict=True):
+            body = normalise_with_offsets(self.passages[number].text)
+            context = _normalised(context_of(self.passages[number]))
+            if relevance.answers(f"{context}\n{body[0]}", self.config.min_coverage, normalised=True):
+                found.append((number, score, body))
+                if len(found) == top_k:
+                    break
+        return found, terms

@@ -10,7 +10,7 @@ from functools import lru_cache
 import opencc
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
@@ -22,3 +22,9 @@ def to_simplified(text: str) -> str:
 def to_traditional(text: str) -> str:
     """Simplified to Traditional (Taiwan usage and phrases), for measuring."""
     return str(_converter("s2twp").convert(text))
+
+
+def to_mainland(text: str) -> str:
+    """Traditional (Taiwan usage and phrases) to Simplified with mainland phrases
+    (軟體 → 软件), for measuring."""
+    return str(_converter("tw2sp").convert(text))
