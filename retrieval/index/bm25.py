@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,6 +33,8 @@ from retrieval.index.termlist import MARGIN, TermList
 _MEMO_SIZE = 1 << 12  # question terms remembered per field: a few hundred questions' worth
 _FEW = 64  # fewer terms than this are hashed one by one (remembered), more in a vectorised pass
 _key = lru_cache(maxsize=_MEMO_SIZE)(term_key)
+# A question's terms: a list (a repeat weighs again), or each distinct term with its weight.
+Query = Sequence[str] | Mapping[str, float]
 
 
 @dataclass(frozen=True)
@@ -141,9 +143,10 @@ class BM25Index:
                 memo[missing[i]] = (span, self.idf(end - start), self._bound(most))
         return [memo[t] for t in terms]
 
-    def lists(self, terms: Sequence[str], weight: float = 1.0) -> list[TermList]:
-        """The postings of each distinct term (repeats weigh again), with their weights."""
-        repeats = Counter(terms)
+    def lists(self, terms: Query, weight: float = 1.0) -> list[TermList]:
+        """The postings of each distinct term, with their weights: a term's in the
+        question (how often a list has it, or the mapping's value) x ``weight`` x idf."""
+        repeats = terms if isinstance(terms, Mapping) else Counter(terms)
         weight *= self.params.k1 + 1
         found = []
         for count, described in zip(repeats.values(), self._described(list(repeats)), strict=True):
@@ -167,8 +170,8 @@ class BM25Index:
             for term, df in zip(distinct, self.frequencies(distinct), strict=True)
         }
 
-    def score(self, terms: Sequence[str]) -> Scores:
-        """Scores of the passages sharing a term with ``terms`` (repeats count again)."""
+    def score(self, terms: Query) -> Scores:
+        """Scores of the passages sharing a term with ``terms`` (weighted as in ``lists``)."""
         found = self.lists(terms)
         if not found:
             return Scores(np.zeros(0, dtype=np.int64), np.zeros(0))

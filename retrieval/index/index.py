@@ -7,7 +7,7 @@ title and section heading), whose score counts ``CONTEXT_WEIGHT`` as much.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +19,7 @@ from retrieval.errors import QuestionError
 from retrieval.index.bm25 import BM25Index
 from retrieval.index.maxscore import top
 from retrieval.index.passagetable import PassageTable
+from retrieval.index.ranking.query import Query, make_query
 from retrieval.index.relevance import Relevance
 from retrieval.passage import Document, Passage
 from retrieval.text.cuts import Cuts
@@ -27,12 +28,6 @@ from retrieval.text.normalisation import normalise, normalise_with_offsets
 from retrieval.text.tokenizer import Tokenizer
 
 CONTEXT_WEIGHT = 0.75
-# A one-character term of a question that more than this share of passages
-# hold is not searched for, unless the question has nothing else: it tells next
-# to nothing its bigrams and longer words do not (Recall@1 on CMRC 2018 moved by
-# one question in a thousand), and its long postings lists would take most of a
-# question's time at 100k passages.
-COMMON_CHARACTER_SHARE = 0.1
 # How many of the best-scored passages are checked by the "no answer" rule
 # beyond the top k: enough to fill k hits, few enough to stay fast.
 EXTRA_CANDIDATES = 5
@@ -110,22 +105,22 @@ class Index:
         """The BM25 fields, in ``passage_terms`` order."""
         return (self.body, self.context)
 
-    def rank(self, terms: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    def rank(self, terms: Sequence[str] | Mapping[str, float], n: int) -> tuple[np.ndarray, np.ndarray]:
         """The numbers and scores of the ``n`` passages that score best for a
-        question's terms (BM25 over text and context), best first."""
-        return top(((self.body, 1.0), (self.context, CONTEXT_WEIGHT)), terms, n)
+        question's terms (BM25 over text and context), best first. ``terms``: a
+        list (a repeat weighs again), or each distinct term with its weight."""
+        return top(self.weighted_fields, terms, n)
 
-    def question_terms(self, question: str) -> tuple[list[str], list[str]]:
-        """The terms a question is searched for, and its words (for the no-answer
-        rule): its terms less its common characters (``COMMON_CHARACTER_SHARE``)."""
-        terms, words = self.tokenizer.terms_and_words(question)
-        characters = [t for t in dict.fromkeys(terms) if len(t) == 1]
-        if characters:
-            most = COMMON_CHARACTER_SHARE * self.body.size
-            frequencies = self.body.frequencies(characters)
-            common = {c for c, df in zip(characters, frequencies, strict=True) if df > most}
-            terms = [t for t in terms if t not in common] or terms
-        return terms, words
+    @property
+    def weighted_fields(self) -> tuple[tuple[BM25Index, float], ...]:
+        """The BM25 fields with the weights their scores count with."""
+        return ((self.body, 1.0), (self.context, CONTEXT_WEIGHT))
+
+    def question_terms(self, question: str) -> tuple[dict[str, float], list[str]]:
+        """The terms a question is searched for, with their weights, and its words
+        (for the no-answer rule): see ``retrieval.index.ranking.query``."""
+        query = make_query(self.tokenizer, self.body, question)
+        return query.terms, query.words
 
     def answering(self, question: str, top_k: int) -> list[tuple[int, float]]:
         """The numbers and scores of the ``top_k`` passages that answer ``question``,
@@ -134,8 +129,8 @@ class Index:
 
     def search(self, question: str, top_k: int) -> Answer:
         """The ``top_k`` passages that answer ``question``; none when nothing is relevant."""
-        found, terms = self._answering(question, top_k)
-        weights = self.body.term_weights(terms)
+        found, query = self._answering(question, top_k)
+        weights = self.body.term_weights(list(query.terms))
         hits: list[Hit] = []
         for number, score, body in found:
             passage = self.passages[number]
@@ -154,16 +149,16 @@ class Index:
             )
         return Answer(question=question, hits=tuple(hits))
 
-    def _answering(self, question: str, top_k: int) -> tuple[list[tuple[int, float, Normalised]], list[str]]:
+    def _answering(self, question: str, top_k: int) -> tuple[list[tuple[int, float, Normalised]], Query]:
         """The best ``top_k`` passages that pass the "no answer" rule: their
-        numbers, scores and normalised text; and the question's searched terms."""
+        numbers, scores and normalised text; and the question as searched."""
         if not question.strip():
             raise QuestionError("the question is empty")
         if top_k < 1:
             raise QuestionError(f"top-k must be at least 1, not {top_k}")
-        terms, words = self.question_terms(question)
-        passages, scores = self.rank(terms, top_k + EXTRA_CANDIDATES)
-        relevance = Relevance(self.tokenizer, words)
+        query = make_query(self.tokenizer, self.body, question)
+        passages, scores = self.rank(query.terms, top_k + EXTRA_CANDIDATES)
+        relevance = Relevance(self.tokenizer, query.words)
         found: list[tuple[int, float, Normalised]] = []
         for number, score in zip(passages.tolist(), scores.tolist(), strict=True):
             body = normalise_with_offsets(self.passages[number].text)
@@ -172,4 +167,4 @@ class Index:
                 found.append((number, score, body))
                 if len(found) == top_k:
                     break
-        return found, terms
+        return found, query

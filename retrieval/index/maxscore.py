@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from retrieval.index.bm25 import BM25Index
+from retrieval.index.bm25 import BM25Index, Query
 from retrieval.index.termlist import MARGIN, TermList, segment_cuts
 
 # ``top`` scores every posting directly below this many postings in total.
@@ -72,9 +72,7 @@ def _best(passages: np.ndarray, scores: np.ndarray, n: int) -> tuple[np.ndarray,
     return passages[order], scores[order]
 
 
-def top(
-    fields: Sequence[tuple[BM25Index, float]], terms: Sequence[str], n: int
-) -> tuple[np.ndarray, np.ndarray]:
+def top(fields: Sequence[tuple[BM25Index, float]], terms: Query, n: int) -> tuple[np.ndarray, np.ndarray]:
     """The ``n`` best passages for ``terms`` over weighted ``fields`` (same passages),
     and their scores (the weighted sum of each field's), best first, ties by passage.
 

@@ -165,6 +165,11 @@ class Tokenizer:
             and not _LONE_LETTER.fullmatch(word)
         )
 
+    @property
+    def typical_weight(self) -> float:
+        """``word_weight`` of a word the dictionary does not know: its median word's."""
+        return self._median
+
     def word_weight(self, word: str) -> float:
         """How much a word tells, from jieba's dictionary: log(total / frequency),
         and the dictionary's median for words it does not know. Fixed, so the
