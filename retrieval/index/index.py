@@ -19,6 +19,7 @@ from retrieval.errors import QuestionError
 from retrieval.index.bm25 import BM25Index
 from retrieval.index.maxscore import top
 from retrieval.index.passagetable import PassageTable
+from retrieval.index.ranking import rerank
 from retrieval.index.ranking.query import Query, make_query
 from retrieval.index.relevance import Relevance
 from retrieval.passage import Document, Passage
@@ -157,14 +158,30 @@ class Index:
         if top_k < 1:
             raise QuestionError(f"top-k must be at least 1, not {top_k}")
         query = make_query(self.tokenizer, self.body, question)
-        passages, scores = self.rank(query.terms, top_k + EXTRA_CANDIDATES)
         relevance = Relevance(self.tokenizer, query.words)
         found: list[tuple[int, float, Normalised]] = []
-        for number, score in zip(passages.tolist(), scores.tolist(), strict=True):
-            body = normalise_with_offsets(self.passages[number].text)
+        for number, score, body in self._ranked(query, top_k + EXTRA_CANDIDATES):
+            body = body or normalise_with_offsets(self.passages[number].text)
             context = _normalised(context_of(self.passages[number]))
             if relevance.answers(f"{context}\n{body[0]}", self.config.min_coverage, normalised=True):
                 found.append((number, score, body))
                 if len(found) == top_k:
                     break
         return found, query
+
+    def _ranked(self, query: Query, n: int) -> list[tuple[int, float, Normalised | None]]:
+        """The best ``n`` passages: the exact top by BM25, the first ``rerank.POOL``
+        of them reordered by ``rerank`` (with their normalised text), the rest
+        after them in BM25's order."""
+        passages, scores = self.rank(query.terms, max(n, rerank.POOL))
+        pool = passages[: rerank.POOL]
+        texts = [normalise_with_offsets(self.passages[number].text) for number in pool.tolist()]
+        reordered = rerank.reorder(
+            [t[0] for t in texts],
+            scores[: pool.size].tolist(),
+            self.body.term_weights(list(query.terms)),
+            self.body.term_weights(query.words),
+        )
+        rest = zip(passages[pool.size : n].tolist(), scores[pool.size : n].tolist(), strict=True)
+        ranked = [(int(pool[place]), score, texts[place]) for place, score in reordered]
+        return [*ranked, *((number, score, None) for number, score in rest)][:n]

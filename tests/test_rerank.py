@@ -1,0 +1,81 @@
+"""The second stage: the best passages by BM25 reordered by where the question's words fall."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.config import RetrievalConfig
+from retrieval.index.index import Index
+from retrieval.index.ranking import rerank
+from retrieval.library import make_tokenizer
+from retrieval.passage import Document, Passage
+
+# The canal passage (1) holds the question's words in one sentence; the first one
+# only shares its topic, more often: BM25 alone puts it first.
+CANAL = [
+    "大运河穿过沧州。沧州的大运河文化带正在建设,沧州大运河沿岸的古镇完成了修缮。",
+    "沧州武术闻名全国,杂技也很有名,吴桥是杂技之乡,每年都有杂技节。1952年,大运河的这一段完成了疏浚。",
+    "1952年,天津的海河完成了疏浚。",
+    "疏浚工程需要大量人力。",
+    "疏浚之后航运恢复。",
+]
+QUESTION = "大运河沧州段在1952年完成了什么工程？"
+
+
+def index_of(texts: list[str]) -> Index:
+    config = RetrievalConfig(docs_dir=Path("."))
+    passages = tuple(Passage(text, "河北", "", "河北.txt", n) for n, text in enumerate(texts, start=1))
+    return Index.build([Document("河北.txt", "河北", passages)], make_tokenizer(config), config)
+
+
+def test_a_passage_holding_the_question_in_one_sentence_comes_before_one_sharing_its_topic(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    index = index_of(CANAL)
+    reranked = [number for number, _ in index.answering(QUESTION, 3)]
+    monkeypatch.setattr(rerank, "SENTENCE", 0.0)
+    monkeypatch.setattr(rerank, "COVERAGE", 0.0)
+    by_bm25 = [number for number, _ in index.answering(QUESTION, 3)]
+    assert by_bm25[:2] == [0, 1]
+    assert reranked[:2] == [1, 0]
+    bm25_order = index.rank(index.question_terms(QUESTION)[0], 3)[0].tolist()
+    assert by_bm25 == bm25_order  # without the second stage: BM25's own order
+
+
+def test_the_best_sentence_alone_reorders_the_canal_passages(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = index_of(CANAL)
+    monkeypatch.setattr(rerank, "COVERAGE", 0.0)
+    assert index.answering(QUESTION, 1)[0][0] == 1
+
+
+def test_shares_are_of_the_weight_held() -> None:
+    weights = {"沧州": 2.0, "1952": 1.0, "疏浚": 1.0, "海河": 4.0}
+    text = "沧州武术闻名。1952年,大运河完成了疏浚。"
+    assert rerank.coverage(text, weights) == pytest.approx(4 / 8)
+    assert rerank.best_sentence(text, weights) == pytest.approx(2 / 8)  # 1952 + 疏浚 over 沧州
+    assert rerank.best_sentence("没有。", weights) == 0.0
+    assert rerank.coverage(text, {}) == 0.0
+
+
+def test_new_scores_are_bm25_plus_shares_of_the_best_score() -> None:
+    texts = ["甲乙丙。丁。", "甲。乙。"]
+    terms = {"甲": 1.0, "乙": 1.0, "丙": 2.0}
+    words = {"甲": 1.0, "丙": 3.0}
+    order = rerank.reorder(texts, [10.0, 8.0], terms, words)
+    # first: coverage 4/4, best sentence 4/4 -> 10 + 10 x (1 + 1); second: 2/4 and 1/4 -> 8 + 10 x 0.75
+    assert order == [(0, pytest.approx(30.0)), (1, pytest.approx(15.5))]
+    assert rerank.reorder([], [], terms, words) == []
+
+
+def test_passages_beyond_the_pool_keep_bm25s_order_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = index_of(CANAL)
+    terms = index.question_terms(QUESTION)[0]
+    by_bm25 = index.rank(terms, 5)[0].tolist()
+    monkeypatch.setattr(rerank, "POOL", 2)
+    found = index.answering(QUESTION, 5)
+    assert [number for number, _ in found][:2] == [1, 0]
+    assert [number for number, _ in found][2:] == [n for n in by_bm25[2:] if n in dict(found)]
+    scores = [score for _, score in found]
+    assert scores == sorted(scores, reverse=True)
