@@ -9,6 +9,7 @@ import pytest
 from retrieval.config import RetrievalConfig
 from retrieval.index.index import Index
 from retrieval.index.ranking import rerank
+from retrieval.index.relevance import Relevance
 from retrieval.library import make_tokenizer
 from retrieval.passage import Document, Passage
 
@@ -79,3 +80,28 @@ def test_passages_beyond_the_pool_keep_bm25s_order_after_it(monkeypatch: pytest.
     assert [number for number, _ in found][2:] == [n for n in by_bm25[2:] if n in dict(found)]
     scores = [score for _, score in found]
     assert scores == sorted(scores, reverse=True)
+
+
+HEBEI = [
+    "沧州的杂技闻名全国,沧州吴桥是杂技之乡,沧州人爱看杂技。",
+    "大运河流经沧州,两岸有许多古镇和码头,沿岸的村庄以种粮食为主。",
+    "沧州有铁狮子。",
+    "大运河很长。",
+    "白洋淀在保定。",
+]
+
+
+@pytest.mark.parametrize(("min_match", "expected"), [(0.6, [0, 1]), (0.66, [0, 1]), (0.7, [])])
+def test_the_answer_ends_with_the_last_passage_that_passes_the_no_answer_rule(
+    min_match: float, expected: list[int]
+) -> None:
+    config = RetrievalConfig(docs_dir=Path("."), min_coverage=min_match)
+    passages = tuple(Passage(text, "河北", "", "河北.txt", n) for n, text in enumerate(HEBEI, start=1))
+    index = Index.build([Document("河北.txt", "河北", passages)], make_tokenizer(config), config)
+    question = "沧州的杂技和大运河"
+    relevance = Relevance(index.tokenizer, index.question_terms(question)[1])
+    shares = [relevance.share(text) for text in HEBEI]
+    assert shares[0] < 0.66 <= shares[1] < 0.7  # the first fails at 0.66, the second passes
+    assert max(shares[2:]) < 0.6
+    # At 0.66 the first is still shown: a passage ranked below it passes.
+    assert [number for number, _ in index.answering(question, 3)] == expected

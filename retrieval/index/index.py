@@ -151,8 +151,11 @@ class Index:
         return Answer(question=question, hits=tuple(hits))
 
     def _answering(self, question: str, top_k: int) -> tuple[list[tuple[int, float, Normalised]], Query]:
-        """The best ``top_k`` passages that pass the "no answer" rule: their
-        numbers, scores and normalised text; and the question as searched."""
+        """The best passages in ``_ranked`` order, cut after the last of them that
+        the "no answer" rule lets through (at most ``top_k``): their numbers,
+        scores and normalised text; and the question as searched. One that fails
+        the rule is still shown when one ranked below it passes: the ranking
+        orders, the rule decides whether to answer."""
         if not question.strip():
             raise QuestionError("the question is empty")
         if top_k < 1:
@@ -160,14 +163,16 @@ class Index:
         query = make_query(self.tokenizer, self.body, question)
         relevance = Relevance(self.tokenizer, query.words)
         found: list[tuple[int, float, Normalised]] = []
+        answered = 0  # how many of ``found`` are the answer
         for number, score, body in self._ranked(query, top_k + EXTRA_CANDIDATES):
             body = body or normalise_with_offsets(self.passages[number].text)
+            found.append((number, score, body))
             context = _normalised(context_of(self.passages[number]))
             if relevance.answers(f"{context}\n{body[0]}", self.config.min_coverage, normalised=True):
-                found.append((number, score, body))
-                if len(found) == top_k:
+                answered = len(found)
+                if answered >= top_k:
                     break
-        return found, query
+        return found[: min(answered, top_k)], query
 
     def _ranked(self, query: Query, n: int) -> list[tuple[int, float, Normalised | None]]:
         """The best ``n`` passages: the exact top by BM25, the first ``rerank.POOL``
