@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
 
 from retrieval.config import RetrievalConfig
 from retrieval.index.index import Index
-from retrieval.index.ranking import rerank
+from retrieval.index.ranking import query, rerank
 from retrieval.index.relevance import Relevance
-from retrieval.library import make_tokenizer
+from retrieval.library import Library, make_tokenizer
 from retrieval.passage import Document, Passage
 
 # The canal passage (1) holds the question's words in one sentence; the first one
@@ -23,6 +24,15 @@ CANAL = [
     "疏浚之后航运恢复。",
 ]
 QUESTION = "大运河沧州段在1952年完成了什么工程？"
+# Passages sharing none of the question's characters: with them, BM25 over all
+# the question's terms puts the first canal passage first.
+ELSEWHERE = [
+    "山海关是长城的东端。",
+    "西湖位于杭州。",
+    "黄山以奇松怪石闻名。",
+    "珠江流经广州。",
+    "泰山是五岳之首。",
+] * 2
 
 
 def index_of(texts: list[str]) -> Index:
@@ -34,15 +44,16 @@ def index_of(texts: list[str]) -> Index:
 def test_a_passage_holding_the_question_in_one_sentence_comes_before_one_sharing_its_topic(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    index = index_of(CANAL)
+    index = index_of(CANAL + ELSEWHERE)
     reranked = [number for number, _ in index.answering(QUESTION, 3)]
     monkeypatch.setattr(rerank, "SENTENCE", 0.0)
     monkeypatch.setattr(rerank, "COVERAGE", 0.0)
     by_bm25 = [number for number, _ in index.answering(QUESTION, 3)]
     assert by_bm25[:2] == [0, 1]
     assert reranked[:2] == [1, 0]
+    monkeypatch.setattr(query, "COMMON_CHARACTER_SHARE", math.inf)
     bm25_order = index.rank(index.question_terms(QUESTION)[0], 3)[0].tolist()
-    assert by_bm25 == bm25_order  # without the second stage: BM25's own order
+    assert by_bm25 == bm25_order  # without the second stage: BM25's own order, over all terms
 
 
 def test_the_best_sentence_alone_reorders_the_canal_passages(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,3 +116,22 @@ def test_the_answer_ends_with_the_last_passage_that_passes_the_no_answer_rule(
     assert max(shares[2:]) < 0.6
     # At 0.66 the first is still shown: a passage ranked below it passes.
     assert [number for number, _ in index.answering(question, 3)] == expected
+
+
+def test_the_pool_is_scored_over_all_terms_common_characters_too(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = seed_library.index
+    question = "党员有多少人"
+    searched = index.question_terms(question)[0]
+    monkeypatch.setattr(query, "COMMON_CHARACTER_SHARE", math.inf)
+    everything = index.question_terms(question)[0]
+    assert {"党", "人"} <= set(everything) - set(searched)  # left out of the search
+    monkeypatch.setattr(query, "COMMON_CHARACTER_SHARE", 0.1)
+    monkeypatch.setattr(rerank, "SENTENCE", 0.0)
+    monkeypatch.setattr(rerank, "COVERAGE", 0.0)
+    found = index.answering(question, 3)
+    passages, scores = index.rank(everything, 17)
+    exact = dict(zip(passages.tolist(), scores.tolist(), strict=True))
+    assert found and [score for _, score in found] == pytest.approx([exact[n] for n, _ in found])
+    assert [n for n, _ in found] == [n for n in passages.tolist() if n in dict(found)]

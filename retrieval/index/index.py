@@ -17,7 +17,7 @@ from retrieval.answer import Answer, Hit
 from retrieval.config import RetrievalConfig
 from retrieval.errors import QuestionError
 from retrieval.index.bm25 import BM25Index
-from retrieval.index.maxscore import top
+from retrieval.index.maxscore import added_scores, top
 from retrieval.index.passagetable import PassageTable
 from retrieval.index.ranking import rerank
 from retrieval.index.ranking.query import Query, make_query
@@ -175,15 +175,17 @@ class Index:
         return found[: min(answered, top_k)], query
 
     def _ranked(self, query: Query, n: int) -> list[tuple[int, float, Normalised | None]]:
-        """The best ``n`` passages: the exact top by BM25, the first ``rerank.POOL``
-        of them reordered by ``rerank`` (with their normalised text), the rest
-        after them in BM25's order."""
+        """The best ``n`` passages: the exact top by BM25 over the searched terms;
+        the first ``rerank.POOL`` of them scored over all the question's terms
+        (its common characters too, looked up for them alone) and reordered by
+        ``rerank``, with their normalised text; the rest after them in BM25's order."""
         passages, scores = self.rank(query.terms, max(n, rerank.POOL))
         pool = passages[: rerank.POOL]
+        full = scores[: pool.size] + added_scores(self.weighted_fields, query.common, pool)
         texts = [normalise_with_offsets(self.passages[number].text) for number in pool.tolist()]
         reordered = rerank.reorder(
             [t[0] for t in texts],
-            scores[: pool.size].tolist(),
+            full.tolist(),
             self.body.term_weights(list(query.terms)),
             self.body.term_weights(query.words),
         )

@@ -161,3 +161,20 @@ def _optional(
                 slot[passages] = np.arange(passages.size)
                 cuts = segment_cuts(passages, segments)
     return _best(passages, scores, n)
+
+
+def added_scores(fields: Sequence[tuple[BM25Index, float]], terms: Query, passages: np.ndarray) -> np.ndarray:
+    """What ``terms`` add to the scores of ``passages`` (distinct, any order) over
+    weighted ``fields``: each term's postings looked up for them by bisection."""
+    added = np.zeros(passages.size)
+    lists = [item for index, weight in fields for item in index.lists(terms, weight)]
+    if not lists or not passages.size:
+        return added
+    order = np.argsort(passages)
+    ascending = passages[order]
+    cuts = segment_cuts(ascending, lists[0].index.postings.splits.shape[1] + 1)
+    for item in lists:
+        hits, places = item.find(ascending, cuts)
+        if hits.size:
+            added[order[hits]] += item.weights(places, ascending[hits])
+    return added
