@@ -29,12 +29,12 @@ def pooled(*datasets: Path) -> dict[str, object]:
     return {"version": "pooled", "data": articles}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="where to write the pooled file (outside the project)")
     parser.add_argument("--cmrc", type=Path, default=CMRC)
     parser.add_argument("--drcd", type=Path, default=DRCD)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     args.out.write_text(json.dumps(pooled(args.cmrc, args.drcd), ensure_ascii=False), encoding="utf-8")
     print(f"wrote {args.out}")
 

@@ -151,3 +151,31 @@ def test_the_readme_quality_rows_come_from_the_scripts_quality_sh_runs(tmp_path:
     for tokens, title in ((reference.plain, False), (reference.best(stopwords), True)):
         first, mrr = reference.measure(passages, questions, tokens, title)
         assert 0.5 <= first <= mrr <= 1.0  # two passages: rank-bm25's Okapi idf is mostly 0 here
+
+
+def test_the_pooled_set_holds_both_files_articles_and_eval_reads_it(tmp_path: Path) -> None:
+    sys.path.insert(0, str(PROJECT / "benchmarks"))
+    import pooled
+
+    other = {
+        "data": [
+            {
+                "title": "臺北",
+                "paragraphs": [
+                    {
+                        "context": "臺北是臺灣的首都，有臺北一〇一大樓。",
+                        "qas": [{"question": "臺灣的首都是哪裡"}],
+                    }
+                ],
+            }
+        ]
+    }
+    first, second, both = tmp_path / "first.json", tmp_path / "second.json", tmp_path / "both.json"
+    first.write_text(json.dumps(SQUAD, ensure_ascii=False), encoding="utf-8")
+    second.write_text("\ufeff" + json.dumps(other, ensure_ascii=False), encoding="utf-8")  # a BOM, as DRCD's
+    assert pooled.main([str(both), "--cmrc", str(first), "--drcd", str(second)]) is None
+    assert json.loads(both.read_text(encoding="utf-8"))["data"] == SQUAD["data"] + other["data"]
+    result = qabot("eval", str(both))
+    assert result.returncode == 0, result.stderr
+    rows = dict(line.split("  ", 1) for line in result.stdout.splitlines())
+    assert (rows["questions"].strip(), rows["passages"].strip()) == ("5", "3")
