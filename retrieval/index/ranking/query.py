@@ -40,16 +40,15 @@ class Query:
     """The question's distinct words (``Tokenizer.words``), for the no-answer rule."""
 
 
-def weight_in_question(tokenizer: Tokenizer, term: str) -> float:
-    """What one occurrence of ``term`` in a question weighs (see the module's docstring)."""
-    prior = float((tokenizer.word_weight(term) / tokenizer.typical_weight) ** RARITY_POWER)
-    return prior if _CHINESE.search(term) else prior * NOT_CHINESE
-
-
 def make_query(tokenizer: Tokenizer, body: BM25Index, question: str) -> Query:
-    """``question``'s terms less its common characters, weighted, and its words."""
+    """``question``'s terms less its common characters, weighted (see the module's
+    docstring), and its words."""
     terms, words = tokenizer.terms_and_words(question)
-    weights = {t: n * weight_in_question(tokenizer, t) for t, n in Counter(terms).items()}
+    word_weight, typical = tokenizer.word_weight, tokenizer.typical_weight
+    weights: dict[str, float] = {}
+    for term, count in Counter(terms).items():
+        weight = count * (word_weight(term) / typical) ** RARITY_POWER
+        weights[term] = weight if _CHINESE.search(term) else weight * NOT_CHINESE
     characters = [t for t in weights if len(t) == 1]
     common: set[str] = set()
     if characters:
