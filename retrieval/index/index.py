@@ -7,7 +7,7 @@ title and section heading), whose score counts ``CONTEXT_WEIGHT`` as much.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,6 +35,7 @@ EXTRA_CANDIDATES = 5
 
 PassageTerms = tuple[Sequence[str], Sequence[str]]
 Normalised = tuple[str, list[int]]  # ``normalise_with_offsets``: the text, where each character came from
+Found = tuple[int, float, Passage, Normalised]  # a passage's number, score, itself and its normalised text
 
 
 def context_of(passage: Passage) -> str:
@@ -126,15 +127,14 @@ class Index:
     def answering(self, question: str, top_k: int) -> list[tuple[int, float]]:
         """The numbers and scores of the ``top_k`` passages that answer ``question``,
         best first: what ``search`` returns, without highlighting them."""
-        return [(number, score) for number, score, _ in self._answering(question, top_k)[0]]
+        return [(number, score) for number, score, _, _ in self._answering(question, top_k)[0]]
 
     def search(self, question: str, top_k: int) -> Answer:
         """The ``top_k`` passages that answer ``question``; none when nothing is relevant."""
         found, query = self._answering(question, top_k)
         weights = self.body.term_weights(list(query.terms))
         hits: list[Hit] = []
-        for number, score, body in found:
-            passage = self.passages[number]
+        for number, score, passage, body in found:
             cuts = self.cuts.of(number) if self.cuts is not None else None
             spans = self.tokenizer.spans(passage.text, cuts, weights, known=body)
             marked = highlight(passage.text, spans, weights, weights.__getitem__)
@@ -150,45 +150,48 @@ class Index:
             )
         return Answer(question=question, hits=tuple(hits))
 
-    def _answering(self, question: str, top_k: int) -> tuple[list[tuple[int, float, Normalised]], Query]:
+    def _answering(self, question: str, top_k: int) -> tuple[list[Found], Query]:
         """The best passages in ``_ranked`` order, cut after the last of them that
-        the "no answer" rule lets through (at most ``top_k``): their numbers,
-        scores and normalised text; and the question as searched. One that fails
-        the rule is still shown when one ranked below it passes: the ranking
-        orders, the rule decides whether to answer."""
+        the "no answer" rule lets through (at most ``top_k``); and the question as
+        searched. One that fails the rule is still shown when one ranked below it
+        passes: the ranking orders, the rule decides whether to answer."""
         if not question.strip():
             raise QuestionError("the question is empty")
         if top_k < 1:
             raise QuestionError(f"top-k must be at least 1, not {top_k}")
         query = make_query(self.tokenizer, self.body, question)
         relevance = Relevance(self.tokenizer, query.words)
-        found: list[tuple[int, float, Normalised]] = []
+        found: list[Found] = []
         answered = 0  # how many of ``found`` are the answer
-        for number, score, body in self._ranked(query, top_k + EXTRA_CANDIDATES):
-            body = body or normalise_with_offsets(self.passages[number].text)
-            found.append((number, score, body))
-            context = _normalised(context_of(self.passages[number]))
+        for number, score, passage, body in self._ranked(query, top_k + EXTRA_CANDIDATES):
+            found.append((number, score, passage, body))
+            context = _normalised(context_of(passage))
             if relevance.answers(f"{context}\n{body[0]}", self.config.min_coverage, normalised=True):
                 answered = len(found)
                 if answered >= top_k:
                     break
         return found[: min(answered, top_k)], query
 
-    def _ranked(self, query: Query, n: int) -> list[tuple[int, float, Normalised | None]]:
-        """The best ``n`` passages: the exact top by BM25 over the searched terms;
-        the first ``rerank.POOL`` of them scored over all the question's terms
-        (its common characters too, looked up for them alone) and reordered by
-        ``rerank``, with their normalised text; the rest after them in BM25's order."""
+    def _ranked(self, query: Query, n: int) -> Iterator[Found]:
+        """The best ``n`` passages, each decoded and normalised once: the exact top by
+        BM25 over the searched terms; the first ``rerank.POOL`` of them scored over
+        all the question's terms (its common characters too, looked up for them
+        alone) and reordered by ``rerank``; the rest after them in BM25's order."""
         passages, scores = self.rank(query.terms, max(n, rerank.POOL))
         pool = passages[: rerank.POOL]
         full = scores[: pool.size] + added_scores(self.weighted_fields, query.common, pool)
-        texts = [normalise_with_offsets(self.passages[number].text) for number in pool.tolist()]
+        decoded = [self.passages[number] for number in pool.tolist()]
+        texts = [normalise_with_offsets(passage.text) for passage in decoded]
         reordered = rerank.reorder(
             [t[0] for t in texts],
             full.tolist(),
             self.body.term_weights(list(query.terms)),
             self.body.term_weights(query.words),
         )
-        rest = zip(passages[pool.size : n].tolist(), scores[pool.size : n].tolist(), strict=True)
-        ranked = [(int(pool[place]), score, texts[place]) for place, score in reordered]
-        return [*ranked, *((number, score, None) for number, score in rest)][:n]
+        for place, score in reordered[:n]:
+            yield int(pool[place]), score, decoded[place], texts[place]
+        for number, score in zip(
+            passages[pool.size : n].tolist(), scores[pool.size : n].tolist(), strict=True
+        ):
+            passage = self.passages[number]
+            yield number, score, passage, normalise_with_offsets(passage.text)
