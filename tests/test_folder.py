@@ -4,6 +4,7 @@ kept in the trash, uploads put in place in one rename. Plain functions, no bot."
 from __future__ import annotations
 
 import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from bot.folder.listing import closest_names, document_names, find_document
 from bot.folder.names import clean_name
 from bot.folder.trash import keep_in_trash, move_to_trash
-from bot.folder.uploads import STAGING, check, discard, place, stage
+from bot.folder.uploads import STAGING, check, discard, place, stage, sweep
 from retrieval.documents.reader import Skipped, document_files
 from tests import wordfiles
 
@@ -155,3 +156,13 @@ def test_document_names_are_the_files_indexing_reads(tmp_path: Path) -> None:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
     assert document_names(tmp_path) == ["a.md", "f.doc", "sub/b.txt"]
+
+
+def test_unfinished_uploads_of_earlier_runs_are_swept(tmp_path: Path) -> None:
+    old, new = stage(tmp_path, "a.md"), stage(tmp_path, "b.md")
+    old.path.write_text("a", encoding="utf-8")
+    hour_ago = time.time() - 3700
+    os.utime(old.path.parent, (hour_ago, hour_ago))
+    assert sweep(tmp_path) == 1
+    assert not old.path.parent.exists() and new.path.parent.is_dir()
+    assert sweep(tmp_path / "missing") == 0

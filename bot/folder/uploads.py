@@ -4,11 +4,13 @@ read it, then put in place with one rename (the same filesystem: atomic), or thr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
+import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.folder.trash import keep_in_trash
@@ -19,6 +21,7 @@ from retrieval.store.counting import Job, read_file
 from retrieval.store.workers import read_apart
 
 STAGING = ".uploads"
+STALE = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,21 @@ def place(staged: Staged, when: datetime) -> Path | None:
     os.replace(staged.path, staged.target)
     discard(staged)
     return old
+
+
+def sweep(folder: Path, older_than: timedelta = STALE) -> int:
+    """Delete what earlier runs left in the staging folder (uploads waiting for a button when
+    the bot stopped), when older than ``older_than``; how many. Errors are ignored."""
+    area, now, count = folder / STAGING, time.time(), 0
+    for entry in area.iterdir() if area.is_dir() else ():
+        with contextlib.suppress(OSError):
+            if now - entry.stat().st_mtime > older_than.total_seconds():
+                if entry.is_dir():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+                count += 1
+    return count
 
 
 def discard(staged: Staged) -> None:

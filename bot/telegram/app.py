@@ -26,6 +26,7 @@ from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults, Updater
 from tornado.netutil import bind_sockets
 
+from bot.folder.uploads import STAGING, sweep
 from bot.settings import Settings, SettingsError
 from bot.telegram.callbacks import Buttons
 from bot.telegram.commands import Commands
@@ -78,6 +79,8 @@ def run(settings: Settings) -> int:
     try:
         library = Library(settings.retrieval())
         service = Service.create(library, settings, journal)
+        if swept := sweep(settings.docs_dir):
+            log.info("deleted %d unfinished uploads left in %s", swept, settings.docs_dir / STAGING)
         application = build_application(settings, token, service)
         return _serve(application, settings, service, secret, scrub)
     finally:

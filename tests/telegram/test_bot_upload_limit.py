@@ -50,3 +50,27 @@ def test_a_file_larger_than_declared_is_not_kept(bot: BotProcess) -> None:
     )
     assert len(bot.server.downloads()) == downloads + 1 and not (bot.docs / "long.txt").exists()
     assert not any((bot.docs / ".uploads").iterdir())
+
+
+def test_removing_the_last_document_keeps_serving_it_until_a_reload_succeeds(bot: BotProcess) -> None:
+    """The folder holds the seed alone: once it is in the trash a reload has nothing to index,
+    fails, and the seed is still served (as the reply says); put back, /reload serves it."""
+    admin, seed = USERS["admin"], "000_fc6bf0a2fe9ff4f6.txt"
+    [asked] = bot.ask(admin, None, f"/remove {seed}")
+    bot.server.press_button(admin, asked, asked.callback_data[0])
+    removed = bot.server.wait_until(
+        lambda: (m := bot.server.message(admin.id, asked.message_id)).history and m, 60, "the edit"
+    )
+    trashed = next((bot.docs / ".trash").glob("000_fc6bf0a2fe9ff4f6.*.txt"))
+    try:
+        assert (removed.text or "").startswith(
+            f"Moved {seed} to .trash/{trashed.name}, but reloading failed: "
+        )
+        assert (removed.text or "").endswith("It is still served until a reload succeeds.")
+        assert "把25个小支部合并缩减至11个大支部" in "".join(
+            m.text or "" for m in bot.ask(admin, None, "党支部合并后还剩多少个？")
+        )
+    finally:
+        trashed.rename(bot.docs / seed)
+    [reloaded] = bot.ask(admin, None, "/reload")
+    assert (reloaded.text or "").startswith("Reloaded 1 documents, 17 passages")
