@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -154,9 +156,25 @@ def test_inline_message_fits_and_has_no_number() -> None:
     assert "…" in plain(message) and "¶3" in plain(message)
 
 
+def test_a_short_hit_inline_is_the_whole_passage_without_an_ellipsis() -> None:
+    message = inline_message(make_hit("Short passage."), EN)
+    assert plain(message) == "《Guide》 › Install › Linux\nShort passage.\ndocs/guide.md ¶3"
+
+
+def test_a_long_hit_inline_is_its_start_cut_short_and_fills_telegrams_limit() -> None:
+    """With no "(continued)" to keep room for, only the limit bounds the message."""
+    text = "".join(chr(0x4E00 + i % 1000) for i in range(10_000))  # no sentence end, no repeats nearby
+    message = inline_message(make_hit(text), replace(EN, continued=""))
+    lines = plain(message).split("\n")
+    assert lines[0] == "《Guide》 › Install › Linux" and lines[2] == "docs/guide.md ¶3" and len(lines) == 3
+    assert lines[1].endswith("…") and text.startswith(lines[1][:-1])
+    assert utf16_len(plain(message)) == TELEGRAM_LIMIT
+
+
 def test_snippet() -> None:
     assert snippet("a\n b  c") == "a b c"
     assert snippet("x" * 200, 10) == "x" * 9 + "…"
+    assert snippet("x" * 10, 10) == "x" * 10  # fits exactly: not cut
 
 
 def test_escape_leaves_quotes() -> None:
