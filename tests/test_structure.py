@@ -71,6 +71,67 @@ def test_markdown_without_a_single_title_uses_the_file_name() -> None:
     assert document.passages[-1].text == "```\ncode\n\nblock\n```"
 
 
+def markdown_outline(text: str) -> tuple[str, list[tuple[str, str]]]:
+    document = parse_document(text, "notes.md", 400)
+    return document.title, [(p.heading, p.text) for p in document.passages]
+
+
+def test_markdown_front_matter_gives_the_title_and_is_no_passage() -> None:
+    text = "---\nauthor: Ann\nTitle: 'Bot guide'\ntitle: second\n---\n# Install\n\nRun it.\n"
+    assert markdown_outline(text) == ("Bot guide", [("Install", "Run it.")])
+    untitled = "---\nauthor: Ann\n...\n# Guide\n\nIntro.\n"  # ends with "..." too; no title: the H1's
+    assert markdown_outline(untitled) == ("Guide", [("", "Intro.")])
+    unclosed = "---\ntitle: Draft\n\nBody text.\n"  # no end: not front matter
+    assert markdown_outline(unclosed) == ("notes", [("", "title: Draft"), ("", "Body text.")])
+
+
+def test_markdown_underlined_headings_need_a_blank_line_above() -> None:
+    text = (
+        "Guide\n=====\n\nIntro.\n\nInstall\n-------\n\nRun it.\n\n"
+        "Not a heading\nthe line above is text\n---\n\nEnd.\n"
+    )
+    assert markdown_outline(text) == (
+        "Guide",
+        [
+            ("", "Intro."),
+            ("Install", "Run it."),
+            ("Install", "Not a heading\nthe line above is text"),
+            ("Install", "End."),
+        ],
+    )
+
+
+def test_markdown_hash_headings_closing_hashes_indent_and_levels() -> None:
+    text = (
+        "# Guide\n\nIntro.\n\n## Install ##\n\nRun it.\n\n   ### Linux\n\nApt.\n\n"
+        "#NoSpace is text\n\n    # indented four: text\n\n## Use\n\nAsk.\n"
+    )
+    assert markdown_outline(text) == (
+        "Guide",
+        [
+            ("", "Intro."),
+            ("Install", "Run it."),
+            ("Install › Linux", "Apt."),
+            ("Install › Linux", "#NoSpace is text"),
+            ("Install › Linux", "    # indented four: text"),
+            ("Use", "Ask."),
+        ],
+    )
+    later = "## Intro\n\nText.\n\n# Only\n\nMore.\n"  # the one H1 does not open it: no title
+    assert markdown_outline(later) == ("notes", [("Intro", "Text."), ("Only", "More.")])
+
+
+def test_markdown_drops_rules_comments_and_copyright_and_keeps_fenced_code_whole() -> None:
+    text = (
+        "# Notes\n\nFirst.\n\n***\n\n- - -\n\n___\n\n<!-- a note to editors -->\n\n"
+        "~~~\n# not a heading\n\nstill code\n~~~\n\nCopyright 2024 Example Inc.\n\nLast.\n"
+    )
+    assert markdown_outline(text) == (
+        "Notes",
+        [("", "First."), ("", "~~~\n# not a heading\n\nstill code\n~~~"), ("", "Last.")],
+    )
+
+
 def test_plain_text_wrapped_lines_are_one_paragraph_and_short_lines_at_the_end_are_body() -> None:
     text = (
         "Release notes\n\n"
