@@ -77,8 +77,10 @@ def markdown_outline(text: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def test_markdown_front_matter_gives_the_title_and_is_no_passage() -> None:
-    text = "---\nauthor: Ann\nTitle: 'Bot guide'\ntitle: second\n---\n# Install\n\nRun it.\n"
+    text = "---\nTitle: 'Bot guide'\nauthor: Ann\ntitle: second\n---\n# Install\n\nRun it.\n"
     assert markdown_outline(text) == ("Bot guide", [("Install", "Run it.")])
+    empty = "---\n---\n# Guide\n\nIntro.\n\n---\n\nMore.\n"  # ends at once; the later --- is a rule
+    assert markdown_outline(empty) == ("Guide", [("", "Intro."), ("", "More.")])
     untitled = "---\nauthor: Ann\n...\n# Guide\n\nIntro.\n"  # ends with "..." too; no title: the H1's
     assert markdown_outline(untitled) == ("Guide", [("", "Intro.")])
     unclosed = "---\ntitle: Draft\n\nBody text.\n"  # no end: not front matter
@@ -87,18 +89,21 @@ def test_markdown_front_matter_gives_the_title_and_is_no_passage() -> None:
 
 def test_markdown_underlined_headings_need_a_blank_line_above() -> None:
     text = (
-        "Guide\n=====\n\nIntro.\n\nInstall\n-------\n\nRun it.\n\n"
-        "Not a heading\nthe line above is text\n---\n\nEnd.\n"
+        "Guide\n=====\n\nIntro.\n\nInstall\n-------\n\nRun it.\n\n### Linux\n\nApt.\n\n"
+        "Use\n---\n\nNot a heading\nthe line above is text\n---\n\nX marks the end.\n"
     )
     assert markdown_outline(text) == (
         "Guide",
         [
             ("", "Intro."),
             ("Install", "Run it."),
-            ("Install", "Not a heading\nthe line above is text"),
-            ("Install", "End."),
+            ("Install › Linux", "Apt."),  # an underline of - is level 2, like ##
+            ("Use", "Not a heading\nthe line above is text"),
+            ("Use", "X marks the end."),
         ],
     )
+    last = "Intro.\n\nThe end\n======="  # the underline is the file's last line
+    assert markdown_outline(last) == ("The end", [("", "Intro.")])
 
 
 def test_markdown_hash_headings_closing_hashes_indent_and_levels() -> None:
