@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from retrieval.documents.reader import parse_document, read_folder
 from tests.conftest import SEED, SEEDS
 
@@ -178,6 +180,24 @@ def test_plain_text_one_or_two_short_lines_then_body_are_a_heading() -> None:
     assert outline_of(one) == [("", BODY), ("抓学习培训", BODY)]
     two = f"标题\n\n{BODY}\n\n抓学习培训\n\n增强凝聚力\n\n{BODY}\n"
     assert outline_of(two) == [("", BODY), ("抓学习培训 · 增强凝聚力", BODY)]
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [("字" * 30, True), ("字" * 31, False), ("A" * 60, True), ("A" * 61, False), ("A", True)],
+    ids=["30-chinese", "31-chinese", "60-latin", "61-latin", "one-letter"],
+)
+def test_plain_text_headings_are_at_most_60_columns_a_chinese_character_two(line: str, heading: bool) -> None:
+    """The README: a short line is up to 60 columns wide, as a terminal shows it."""
+    text = f"标题\n\n{BODY}\n\n{line}\n\n{BODY}\n"
+    expected = [("", BODY), (line, BODY)] if heading else [("", BODY), ("", line), ("", BODY)]
+    assert outline_of(text) == expected
+
+
+def test_plain_text_a_blank_line_ends_a_paragraph_even_after_a_long_unfinished_line() -> None:
+    long = "这一行很长" * 13  # 130 columns, no full stop: a line that wraps on to the next
+    assert outline_of(f"标题\n\n{long}\n{BODY}\n") == [("", f"{long}\n{BODY}")]
+    assert outline_of(f"标题\n\n{long}\n\n{BODY}\n") == [("", long), ("", BODY)]
 
 
 def test_plain_text_lines_ending_in_a_colon_or_comma_are_not_headings() -> None:
