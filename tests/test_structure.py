@@ -200,6 +200,19 @@ def test_plain_text_a_blank_line_ends_a_paragraph_even_after_a_long_unfinished_l
     assert outline_of(f"标题\n\n{long}\n\n{BODY}\n") == [("", long), ("", BODY)]
 
 
+def test_plain_text_lines_not_wider_than_a_heading_are_paragraphs_of_their_own() -> None:
+    """Without blank lines between: only a line wider than 60 columns (and unfinished) wraps on."""
+    exactly = "字" * 30  # 60 columns
+    assert outline_of(f"标题\n\n{BODY}\n{exactly}\n{BODY}\n") == [("", BODY), (exactly, BODY)]
+    long = "这一行很长" * 13
+    assert outline_of(f"标题\n\n{BODY}\n\n{long}\n{BODY}\n") == [("", BODY), ("", f"{long}\n{BODY}")]
+
+
+def test_plain_text_of_a_title_and_a_subtitle_only_has_no_passages() -> None:
+    document = parse_document("标题\n\n——副标题\n", "a.txt", 400)
+    assert (document.title, document.passages) == ("标题", ())
+
+
 def test_plain_text_lines_ending_in_a_colon_or_comma_are_not_headings() -> None:
     for end in ("：", ":", "，", ",", "、"):
         text = f"标题\n\n{BODY}\n\n具体做法如下{end}\n\n{BODY}\n"
