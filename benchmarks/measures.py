@@ -90,7 +90,6 @@ def child_warm(docs: Path, cache: Path, dataset: Path, full: bool, started_ns: i
     if not full:
         wait_for_saves()
         return {"warm_s": first_answer, "warm_cpu_s": start_cpu}
-    library.settle()  # what the first answer started in the background
     loading_peak = peak_mib()
     rss_ready = rss_mib()
     for question in asked[:20]:  # warm-up
@@ -153,7 +152,6 @@ def child_serve(docs: Path, cache: Path, dataset: Path) -> dict[str, Any]:
     library = Library(RetrievalConfig(docs_dir=docs, cache_dir=cache))
     for question in questions(dataset):
         library.ask(question, TOP_K)
-    library.settle()
     memory = {"uss_mib": uss_mib(), "rss_mib": rss_mib()}
     print(json_line(memory), flush=True)
     sys.stdin.read()

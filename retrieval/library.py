@@ -34,16 +34,12 @@ class ReloadReport:
     seconds: float
 
 
-# From this many passages on, the process keeps jieba's dictionary small
-# (``Tokenizer.compact``): ~50 MiB then matter more than the 0.4 s it takes.
-COMPACT_FROM = 20_000
-
-
 def make_tokenizer(config: RetrievalConfig) -> Tokenizer:
     return Tokenizer(
         stopwords=load_stopwords(config.stopwords_file),
         user_dict=config.user_dict,
         char_ngrams=config.char_ngrams,
+        dictionary_dir=config.cache_dir / "dictionary" if config.cache_dir else None,
     )
 
 
@@ -66,32 +62,10 @@ class Library:
         self._builder = builder
         self._tokenizer = make_tokenizer(config)
         self._reloading = threading.Lock()
-        self._compacting: threading.Thread | None = None
-        self._starting = threading.Lock()
         self._index, skipped = builder(config, self._tokenizer, None)
         release_free_memory()  # what loading took beside the index
         self.skipped = skipped
         self.loaded_at = datetime.now(UTC)
-
-    def _start_compacting(self) -> None:
-        """From ``COMPACT_FROM`` passages on, keep jieba's dictionary small (~50 MiB
-        less), in the background once a question is answered: it takes ~0.4 s,
-        which the first answer need not wait for."""
-        with self._starting:
-            if self._compacting is None:
-                self._compacting = threading.Thread(
-                    target=self._compact, name="compact-dictionary", daemon=True
-                )
-                self._compacting.start()
-
-    def _compact(self) -> None:
-        self._tokenizer.compact()
-        release_free_memory()
-
-    def settle(self) -> None:
-        """Wait for what the first answer left running in the background (``_start_compacting``)."""
-        if self._compacting is not None:
-            self._compacting.join()
 
     @property
     def index(self) -> Index:
@@ -99,10 +73,7 @@ class Library:
 
     def ask(self, question: str, top_k: int) -> Answer:
         self._take_mapped()
-        answer = self._index.search(question, top_k)
-        if self._compacting is None and len(self._index.passages) >= COMPACT_FROM:
-            self._start_compacting()
-        return answer
+        return self._index.search(question, top_k)
 
     def _take_mapped(self) -> None:
         """Serve the index built last from its snapshot's mapping once that is saved:

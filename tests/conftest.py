@@ -62,8 +62,16 @@ def private_index_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
     patch.undo()
 
 
+@pytest.fixture(scope="session")
+def shared_dictionary(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for jieba's dictionary files (``retrieval.text.dictionary``) for the
+    whole session: built by the first process that needs them, then mapped by the
+    others, as they would be in one user's cache (building them takes seconds)."""
+    return tmp_path_factory.mktemp("dictionary")
+
+
 @pytest.fixture(autouse=True)
-def clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shared_dictionary: Path) -> None:
     """Tests see no developer's ``.env``, no settings from the environment, no user cache."""
     from bot.settings import Settings
 
@@ -74,3 +82,5 @@ def clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # the question log too, not ~/.local/share.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    (tmp_path / "xdg-cache" / "qabot").mkdir(parents=True)
+    (tmp_path / "xdg-cache" / "qabot" / "dictionary").symlink_to(shared_dictionary, target_is_directory=True)

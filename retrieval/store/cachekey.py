@@ -2,9 +2,9 @@
 
 The tokenizer's settings with the stopwords' and user dictionary's contents,
 the passage length limit, the code of ``retrieval/`` that makes passages and
-terms, the versions of jieba, OpenCC and Snowball and of the readers' libraries
-(python-docx, pypdf, lxml), and the cache format: a change of any of them starts
-the cache afresh.
+terms, the versions of jieba, jieba-rs (rjieba), OpenCC and Snowball and of the
+readers' libraries (python-docx, pypdf, lxml), a digest of jieba's dictionary and
+HMM files, and the cache format: a change of any of them starts the cache afresh.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from retrieval.text.tokenizer import Tokenizer
 
 CACHE_FORMAT = 4
 _CODE = Path(__file__).resolve().parent.parent  # retrieval/
-_PACKAGES = ("jieba", "opencc", "snowballstemmer", "python-docx", "pypdf", "lxml")
+_PACKAGES = ("jieba", "rjieba", "opencc", "snowballstemmer", "python-docx", "pypdf", "lxml")
 # Modules that decide nothing the cache holds (passages, their terms, postings
 # layout): changing them keeps the cache. Any other module of retrieval/,
 # new ones included, starts it afresh.
@@ -37,7 +37,6 @@ _NOT_CACHED = frozenset(
         "index/termlist.py",
         "store/allocator.py",
         "store/progress.py",
-        "text/dictionary.py",
         "text/highlight.py",
         "text/spans.py",
     }
@@ -65,8 +64,9 @@ def cache_key(tokenizer: Tokenizer, max_chars: int) -> str:
     feed("format", str(CACHE_FORMAT).encode())
     feed("max_chars", str(max_chars).encode())
     for field in dataclasses.fields(tokenizer):
-        if field.init:
+        if field.init and field.metadata.get("decides_terms", True):
             feed(f"tokenizer.{field.name}", _describe(getattr(tokenizer, field.name)))
+    feed("dictionary", tokenizer.dictionary_digest.encode())
     for module in sorted(_CODE.rglob("*.py")):
         name = module.relative_to(_CODE).as_posix()
         if name not in _NOT_CACHED:

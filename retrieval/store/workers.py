@@ -1,16 +1,17 @@
 """Documents to counted terms (``retrieval.store.counting``), on every core.
 
-Tokenising is the slow part of indexing (jieba takes about a millisecond a
-passage), so a large build reads, parses and tokenises its documents in
-worker processes, a chunk of documents at a time; each worker loads jieba's
-dictionary once. A small build (a reload that changed a file or two) does it
-in this process, which has jieba loaded already, except that Word, PDF and
-web-page files are always read in a worker, within limits
+Tokenising is the slow part of indexing, so a large build reads, parses and
+tokenises its documents in worker processes, a chunk of documents at a time;
+each worker maps jieba's dictionary and cuts with jieba-rs
+(``Tokenizer.cut_in_bulk``, started before the worker's limits are set, so they
+leave a reader all its room). A small build (a reload that changed a file or
+two) does it in this process, with the tokenizer it has, except that Word, PDF
+and web-page files are always read in a worker, within limits
 (``retrieval.store.boxing``): for a small build, in a worker that only reads
-(it starts without loading jieba: ~2.4 s with a small file read, under load 9), and are tokenised here.
-A worker that dies (the kernel ends one stuck in a reader's C code) leaves its
-files to be read again one at a time, in a new worker: the one that ends that
-worker too is skipped with a reason.
+(it starts without a tokenizer: ~2.4 s with a small file read, under load 9), and
+are tokenised here. A worker that dies (the kernel ends one stuck in a reader's
+C code) leaves its files to be read again one at a time, in a new worker: the
+one that ends that worker too is skipped with a reason.
 """
 
 from __future__ import annotations
@@ -60,8 +61,11 @@ _worker: dict[str, Any] = {}
 
 
 def _start_worker(spec: dict[str, Any] | None, folder: Path, max_chars: int, read: Read | None) -> None:
-    """A worker that reads within limits (``boxing.confine``), and tokenises when given a tokenizer."""
+    """A worker that reads within limits (``boxing.confine``), and tokenises with jieba-rs
+    when given a tokenizer (started before the limits, which then count from there)."""
     tokenizer = Tokenizer(**spec) if spec is not None else None
+    if tokenizer is not None:
+        tokenizer.cut_in_bulk()
     _worker.update(tokenizer=tokenizer, folder=folder, max_chars=max_chars, read=read)
     confine()
 

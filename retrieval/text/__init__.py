@@ -1,13 +1,15 @@
-"""Stage 2, text: text in, search terms out (the home of jieba).
+"""Stage 2, text: text in, search terms out.
 
 Takes a passage's or a question's text; normalises it (NFKC, lower case,
 Traditional to Simplified: ``normalisation``, ``script``), cuts it into words as
-jieba does (``segmenter``, with jieba's dictionary kept small in a serving
-process: ``dictionary``), drops punctuation and stopwords, stems English
-(``stemming``) and adds the characters and bigrams of Chinese runs
-(``tokenizer``). Hands out lists of terms, the cut points of a passage
-(``cuts``), and where a question's terms sit in a passage for highlighting
-(``spans``, ``highlight``). Knows nothing of indexes.
+jieba does (``segmenter`` and ``hmm`` for questions, ``bulkcutter`` with jieba-rs
+for indexing, both over jieba's dictionary built once into files and mapped:
+``dictionary``, ``dictionaryfiles``, ``jiebadata``, with the user's words:
+``userwords``), drops punctuation and stopwords, stems English (``stemming``)
+and adds the characters and bigrams of Chinese runs (``tokenizer``). Hands out
+lists of terms, the cut points of a passage (``cuts``), and where a question's
+terms sit in a passage for highlighting (``spans``, ``highlight``). Knows
+nothing of indexes.
 """
 
 from retrieval.text.cuts import Cuts

@@ -1,0 +1,60 @@
+"""Imports by need: answering in a console (``qabot ask``, ``qabot repl``) loads
+neither the Telegram bot's stack (python-telegram-bot, httpx, tornado) nor jieba
+or jieba-rs (their dictionaries take seconds to load; jieba's is mapped from
+files instead: ``retrieval.text.dictionary``). Read from what a real run
+imports (``python -X importtime``)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.commandline import _environment, qabot
+
+UNWANTED = ("telegram", "httpx", "tornado", "jieba", "rjieba")
+
+
+def imported(*args: str, stdin: str = "", status: int = 0) -> set[str]:
+    """The top-level packages a ``qabot`` run imported (it ends with ``status``)."""
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=_environment(None),
+        cwd=Path.cwd(),  # the test's own folder (not tests/, whose telegram/ would be imported)
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == status, run.stderr[-2000:]
+    lines = [line for line in run.stderr.splitlines() if line.startswith("import time:")]
+    assert len(lines) > 100, run.stderr[-2000:]
+    return {line.rsplit("|", 1)[1].strip().split(".")[0] for line in lines}
+
+
+@pytest.fixture
+def dictionary_built() -> None:
+    """jieba's dictionary files are there, as after the first run (which reads
+    jieba's own files to build them)."""
+    assert qabot("ask", "沧州中院院长是谁").returncode == 0
+
+
+@pytest.mark.usefixtures("dictionary_built")
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [(("ask", "沧州中院院长是谁？"), ""), (("ask", "--json"), "法官联系人\n"), (("repl",), ":quit\n")],
+)
+def test_answering_in_a_console_imports_neither_telegram_nor_jieba(args: tuple[str, ...], stdin: str) -> None:
+    found = imported(*args, stdin=stdin)
+    assert {"bot", "retrieval", "numpy", "pydantic_settings"} <= found  # it did answer
+    assert found.isdisjoint(UNWANTED), sorted(found & set(UNWANTED))
+
+
+@pytest.mark.usefixtures("dictionary_built")
+def test_the_telegram_command_does_import_its_stack() -> None:
+    """The check above can see these packages: ``qabot telegram`` (failing at once
+    for want of a token) has imported the bot's stack by then."""
+    assert {"telegram", "httpx"} <= imported("telegram", status=2)
