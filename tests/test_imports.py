@@ -1,8 +1,8 @@
 """Imports by need: answering in a console (``qabot ask``, ``qabot repl``) loads
 neither the Telegram bot's stack (python-telegram-bot, httpx, tornado) nor jieba
 or jieba-rs (their dictionaries take seconds to load; jieba's is mapped from
-files instead: ``retrieval.text.dictionary``). Read from what a real run
-imports (``python -X importtime``)."""
+files instead: ``retrieval.text.dictionary``), nor what only some documents
+need. Read from what a real run imports (``python -X importtime``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import pytest
 
 from tests.commandline import _environment, qabot
 
-UNWANTED = ("telegram", "httpx", "tornado", "jieba", "rjieba")
+# charset_normalizer too: only a document that is not UTF-8 needs it.
+UNWANTED = ("telegram", "httpx", "tornado", "jieba", "rjieba", "charset_normalizer")
 
 
 def imported(*args: str, stdin: str = "", status: int = 0) -> set[str]:

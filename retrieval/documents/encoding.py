@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import codecs
 
-import charset_normalizer
-
 from retrieval.errors import UnreadableFile
 
 
@@ -62,6 +60,8 @@ def decode(data: bytes, declared: str = "") -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # only here: importing it takes ~50 ms that most starts need not pay
+
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise UndecodableFile("its encoding is not recognised (not UTF-8, GB18030 or another text encoding)")
