@@ -71,7 +71,9 @@ class Tokenizer:
     def __post_init__(self) -> None:
         self._stamp = self.user_dict.stat().st_mtime_ns if self.user_dict else 0
         self._lexicon = _lexicon(self.dictionary_dir, self.user_dict, self._stamp)
-        self._cutter = Segmenter(self._lexicon, self._lexicon.hmm, self._lexicon.force_split)
+        self._cutter = Segmenter(
+            self._lexicon, self._lexicon.hmm, self._lexicon.force_split, remembered=_KNOWN_WORDS // 2
+        )
 
     def cut_in_bulk(self) -> None:
         """Cut with jieba-rs from now on (``retrieval.text.bulkcutter``): the same words,
