@@ -178,3 +178,25 @@ def test_a_tokenizer_keeps_its_dictionary_where_it_is_told(tmp_path: Path) -> No
 def _same_words(found: JiebaDictionary) -> None:
     assert found.FREQ.get("沧州") == 285 and found.FREQ.get("中华人") == 0 and found.total == 60101967
     assert found.hmm.words("闫杰说") == ["闫杰", "说"]
+
+
+def test_the_index_cache_key_covers_jiebas_files_and_jieba_rs_but_not_where_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+    import importlib.metadata
+
+    from retrieval.store.cachekey import cache_key
+
+    tokenizer = Tokenizer()
+    key = cache_key(tokenizer, 400)
+    assert cache_key(Tokenizer(dictionary_dir=tmp_path / "elsewhere"), 400) == key
+    other = Tokenizer()
+    lexicon = other._lexicon
+    other._lexicon = dataclasses.replace(lexicon, base=dataclasses.replace(lexicon.base, digest="0" * 64))
+    assert cache_key(other, 400) != key
+    version = importlib.metadata.version
+    monkeypatch.setattr(
+        importlib.metadata, "version", lambda name: "0.2.3" if name == "rjieba" else version(name)
+    )
+    assert cache_key(tokenizer, 400) != key
