@@ -65,7 +65,7 @@ class BulkCutter:
         return words
 
     def _compatible(self, cut: list[str]) -> list[str]:
-        """jieba-rs's words for a text of jieba's blocks, made jieba's."""
+        """jieba-rs's words, made jieba's (for a text with no CJK beyond jieba's blocks)."""
         words: list[str] = []
         has_word = self._jieba.has_word
         force_split = self._lexicon.force_split
