@@ -5,9 +5,12 @@ refused file is not read again until it changes."""
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
+import resource
 import signal
+import sys
 from collections.abc import Callable
 from multiprocessing.queues import Queue
 from pathlib import Path
@@ -18,10 +21,10 @@ from retrieval.config import RetrievalConfig
 from retrieval.documents.reader import Skipped, read_document
 from retrieval.library import Library, make_tokenizer
 from retrieval.passage import Document
-from retrieval.store import indexing
+from retrieval.store import indexing, workers
 from retrieval.store.boxing import CRASHED, MEMORY_BYTES, ReadTimeout, confine, time_box
 from retrieval.store.counting import Indexed, Job
-from retrieval.store.workers import index_files, read_apart
+from retrieval.store.workers import index_files, read_apart, tokenizer_spec
 from tests import pdfs, webpages
 
 MakeDocs = Callable[[dict[str, str | bytes]], Path]
@@ -58,6 +61,23 @@ def _allocate(results: Queue[str]) -> None:
         results.put("refused")
 
 
+def _tokenise_in_a_worker(spec: dict[str, object], folder: Path, results: Queue[str]) -> None:
+    """Start as a pool's worker that tokenises starts, cut, and say with what and how much
+    address space is left below the limit."""
+    import jieba
+
+    text = "沧州中院院长是闫杰，zh-tw 1999-2000年。"
+    expected = jieba.lcut(text)  # before the limits: jieba's dictionary is not the worker's
+    workers._start_worker(spec, folder, 400, None)
+    cutter = workers._worker["tokenizer"]._cutter
+    same = cutter.cut(text) == expected
+    with open("/proc/self/status", encoding="ascii") as status:
+        size = next(int(line.split()[1]) << 10 for line in status if line.startswith("VmSize:"))
+    room = resource.getrlimit(resource.RLIMIT_AS)[0] - size
+    results.put(f"{type(cutter).__name__} rjieba={'rjieba' in sys.modules} same={same}")
+    results.put(f"room {room >> 20} MiB")
+
+
 def run(target: Callable[[Queue[str]], None]) -> tuple[list[str], int | None]:
     results: Queue[str] = SPAWN.Queue()
     process = SPAWN.Process(target=target, args=(results,))
@@ -83,6 +103,16 @@ def test_a_reader_that_does_not_stop_is_ended_by_the_kernel() -> None:
 
 def test_memory_past_the_limit_is_refused() -> None:
     assert run(_allocate) == (["refused"], 0)
+
+
+def test_a_worker_that_tokenises_cuts_with_jieba_rs_started_before_its_limits(make_docs: MakeDocs) -> None:
+    """jieba-rs (~20 MiB of address space) is not taken from the reader's 2 GiB."""
+    folder = make_docs({"a.txt": "沧州中院。\n"})
+    tokenizer = make_tokenizer(RetrievalConfig(docs_dir=folder))
+    said, code = run(functools.partial(_tokenise_in_a_worker, tokenizer_spec(tokenizer), folder))
+    assert code == 0 and said[0] == "BulkCutter rjieba=True same=True"
+    room = int(said[1].split()[1])
+    assert 2048 - 8 <= room <= 2048, said  # MEMORY_BYTES (2 GiB) past the worker's start
 
 
 def crashing_read(path: Path, folder: Path, max_chars: int) -> Document:
