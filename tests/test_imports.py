@@ -14,8 +14,9 @@ import pytest
 
 from tests.commandline import _environment, qabot
 
-# charset_normalizer too: only a document that is not UTF-8 needs it.
-UNWANTED = ("telegram", "httpx", "tornado", "jieba", "rjieba", "charset_normalizer")
+# charset_normalizer too: only a document that is not UTF-8 needs it; and the readers
+# of Word, PDF and web pages (only indexing such files needs them, in a worker).
+UNWANTED = ("telegram", "httpx", "tornado", "jieba", "rjieba", "charset_normalizer", "docx", "pypdf", "lxml")
 
 
 def imported(*args: str, stdin: str = "", status: int = 0) -> set[str]:
