@@ -71,16 +71,24 @@ def shared_dictionary(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shared_dictionary: Path) -> None:
+def clean_settings(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    shared_dictionary: Path,
+) -> None:
     """Tests see no developer's ``.env``, no settings from the environment, no user cache."""
     from bot.settings import Settings
 
     monkeypatch.chdir(tmp_path)
     for name in Settings.model_fields:
         monkeypatch.delenv(name.upper(), raising=False)
-    # The index cache (and anything else cached) goes to the test's folder, not ~/.cache;
-    # the question log too, not ~/.local/share.
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    # The index cache (and anything else cached) goes to a folder of the test's own, not
+    # ~/.cache, beside its tmp_path (which tests may expect to find empty), with the
+    # session's jieba dictionary files in it; the question log to the test's folder, not
+    # ~/.local/share.
+    cache = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    (tmp_path / "xdg-cache" / "qabot").mkdir(parents=True)
-    (tmp_path / "xdg-cache" / "qabot" / "dictionary").symlink_to(shared_dictionary, target_is_directory=True)
+    (cache / "qabot").mkdir()
+    (cache / "qabot" / "dictionary").symlink_to(shared_dictionary, target_is_directory=True)
