@@ -164,7 +164,7 @@ class Tokenizer:
     @property
     def typical_weight(self) -> float:
         """``word_weight`` of a word the dictionary does not know: its median word's."""
-        return self._median
+        return self._lexicon.median_weight
 
     def word_weight(self, word: str) -> float:
         """How much a word tells, from jieba's dictionary: log(total / frequency),
