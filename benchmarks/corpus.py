@@ -63,13 +63,27 @@ def load_seed(dataset: Path) -> Seed:
     )
 
 
-def _perturb(sentence: str, seed: Seed, rng: random.Random) -> str:
+def perturb(
+    sentence: str,
+    characters: tuple[str, ...],
+    cumulative: tuple[int, ...],
+    rng: random.Random,
+    share: float = 0.6,
+    changes: tuple[int, int] = (1, 3),
+) -> str:
+    """``sentence`` with, ``share`` of the time, ``changes`` (a range) of its Han characters
+    swapped for ones drawn by frequency (``characters`` with their ``cumulative`` counts),
+    and every digit redrawn."""
     chars = list(sentence)
-    if rng.random() < 0.6:
+    if rng.random() < share:
         positions = [i for i, c in enumerate(chars) if _CJK.match(c)]
-        for position in rng.sample(positions, min(len(positions), rng.randint(1, 3))):
-            chars[position] = rng.choices(seed.characters, cum_weights=seed.cumulative)[0]
+        for position in rng.sample(positions, min(len(positions), rng.randint(*changes))):
+            chars[position] = rng.choices(characters, cum_weights=cumulative)[0]
     return "".join(str(rng.randint(0, 9)) if c.isdigit() else c for c in chars)
+
+
+def _perturb(sentence: str, seed: Seed, rng: random.Random) -> str:
+    return perturb(sentence, seed.characters, seed.cumulative, rng)
 
 
 def _paragraph(seed: Seed, rng: random.Random, shortest: int = 100, longest: int = 300) -> str:

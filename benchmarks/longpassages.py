@@ -44,6 +44,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "benchmarks"))
 
+from corpus import perturb  # noqa: E402
 from experiment import constant  # noqa: E402
 
 from bot.settings import load_settings  # noqa: E402
@@ -102,12 +103,7 @@ def load_seed(shared: Path) -> Seed:
 
 
 def _perturb(sentence: str, seed: Seed, rng: random.Random) -> str:
-    chars = list(sentence)
-    if rng.random() < 0.9:
-        positions = [i for i, c in enumerate(chars) if _CJK.match(c)]
-        for position in rng.sample(positions, min(len(positions), rng.randint(2, 5))):
-            chars[position] = rng.choices(seed.characters, cum_weights=seed.cumulative)[0]
-    return "".join(str(rng.randint(0, 9)) if c.isdigit() else c for c in chars)
+    return perturb(sentence, seed.characters, seed.cumulative, rng, share=0.9, changes=(2, 5))
 
 
 def _re_edited(article: Article, seed: Seed, rng: random.Random) -> str:
