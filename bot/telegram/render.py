@@ -3,8 +3,9 @@
 A hit is rendered as its heading path in bold, the passage in a blockquote
 (expandable when long) with the best sentence underlined and the matched
 terms in bold, and its source in italics. Every piece of document text is
-escaped. Messages stay within Telegram's limit of 4096 UTF-16 code units of
-text after entity parsing: hits are packed into messages whole, and a passage
+escaped; a heading path over 1,000 UTF-16 units is shortened in its middle.
+Messages stay within Telegram's limit of 4096 UTF-16 code units of text after
+entity parsing: hits are packed into messages whole, and a passage
 too long for one message is cut at sentence ends (or, failing that, anywhere)
 into parts, each a complete, well-formed block.
 """
@@ -21,6 +22,7 @@ from retrieval.answer import Hit
 from retrieval.documents.splitter import sentences
 
 MESSAGE_LIMIT = 4096
+HEADING_LIMIT = 1000  # UTF-16 units of a heading path shown: a longer one loses its middle
 EXPANDABLE_OVER = 300
 SEPARATOR = "\n\n"
 _TAG = re.compile(r"<[^>]*>")
@@ -87,7 +89,19 @@ def blockquote(inner: str) -> str:
 
 def hit_header(hit: Hit, continued: str = "", numbered: bool = True) -> str:
     number = f"{hit.rank}. " if numbered else ""
-    return f"<b>{number}{escape(hit.passage.heading_path)}{escape(continued)}</b>"
+    return f"<b>{number}{escape(shorten(hit.passage.heading_path))}{escape(continued)}</b>"
+
+
+def shorten(text: str, limit: int = HEADING_LIMIT) -> str:
+    """``text``, or its start and end around "…" when it is over ``limit`` UTF-16 units."""
+    if utf16_len(text) <= limit:
+        return text
+    head = _fit(text, 0, (limit - 1) // 2)
+    start, room = len(text), limit - 1 - utf16_len(text[:head])
+    while room >= utf16_len(text[start - 1]):
+        start -= 1
+        room -= utf16_len(text[start])
+    return f"{text[:head]}…{text[start:]}"
 
 
 def hit_footer(hit: Hit) -> str:

@@ -250,3 +250,38 @@ def test_cut_spans_by_hand() -> None:
     assert cut("   ", 5) == [(0, 3)]
     assert cut("   ", 1) == [(0, 1)]  # only white space, past the budget (found by hypothesis)
     assert cut("", 5) == [(0, 0)]
+
+
+def units(text: str) -> int:
+    """UTF-16 code units, as Telegram counts a message (counted here, not with render's helper)."""
+    return sum(2 if ord(c) > 0xFFFF else 1 for c in text)
+
+
+def test_a_heading_path_longer_than_a_message_is_shortened_and_the_passage_quoted_whole() -> None:
+    """A Markdown ``#`` line, a Word heading or an HTML ``<h2>`` can be any length."""
+    heading = "开头" + "😀𠀀节" * 1500 + "结尾"  # 1,500 x 5 + 4 = 7,504 UTF-16 units
+    text = "这是正文的第一句。" * 500  # 4,500 characters: two messages or more
+    hit = make_hit(text, heading=heading)
+    blocks = render_hit(hit, ZH)
+    quoted = []
+    for block in blocks:
+        shown, _ = parse_html(block)
+        assert units(shown) <= TELEGRAM_LIMIT
+        first, quote, *_ = shown.split("\n")
+        assert first.startswith("1. 《Guide》 › 开头😀𠀀节") and "…" in first
+        assert first.removesuffix("（续）").endswith("😀𠀀节结尾")
+        assert units(first) <= TELEGRAM_LIMIT // 4  # a quarter of a message at most
+        quoted.append(quote)
+    assert "".join(quoted) == text and len(blocks) == 2
+    inline = plain(inline_message(hit, ZH))
+    assert units(inline) <= TELEGRAM_LIMIT and inline.startswith("《Guide》 › 开头") and "结尾\n" in inline
+
+
+def test_a_heading_path_of_1000_units_is_shown_whole_and_one_more_is_shortened() -> None:
+    whole = "节" * (1000 - len("《Guide》 › "))
+    blocks = render_hit(make_hit("正文。" * 1500, heading=whole), ZH)
+    assert all(plain(block).split("\n")[0].startswith(f"1. 《Guide》 › {whole}") for block in blocks)
+    assert len(blocks) == 2
+    [block] = render_hit(make_hit("正文。", heading=whole + "尾"), ZH)
+    first = plain(block).split("\n")[0]
+    assert units(first) == len("1. ") + 1000 and "…" in first and first.endswith("节尾")
