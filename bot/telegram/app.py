@@ -1,7 +1,8 @@
 """Running the Telegram bot: build the Application, poll (or take webhooks), stop on a signal.
 
-``run`` loads the documents first (so the first question is fast and a bad
-DOCS_DIR fails at once), then serves until SIGTERM or SIGINT and returns 0.
+``run`` checks the token first (getMe: a wrong token or an unreachable server
+fails in a second, before a big folder is read), then loads the documents (so
+the first question is fast), then serves until SIGTERM or SIGINT and returns 0.
 Problems the user can fix are one line on stderr and exit status 2.
 
 Webhooks are python-telegram-bot's own server (tornado): it takes POSTs on the
@@ -17,11 +18,12 @@ import re
 import secrets
 import signal
 import sys
+from collections.abc import Coroutine
 from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import LinkPreviewOptions, Update
+from telegram import Bot, LinkPreviewOptions, Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults, Updater
 from tornado.netutil import bind_sockets
@@ -77,22 +79,30 @@ def run(settings: Settings) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     journal = Journal.open(settings) if settings.query_log else None  # before the long load: fail fast
     try:
+        if status := _status_of(check_token(settings, token), settings, scrub):
+            return status
         library = Library(settings.retrieval())
         service = Service.create(library, settings, journal)
         if swept := sweep(settings.docs_dir):
             log.info("deleted %d unfinished uploads left in %s", swept, settings.docs_dir / STAGING)
         application = build_application(settings, token, service)
-        return _serve(application, settings, service, secret, scrub)
+        return _status_of(serve(application, settings, service, secret), settings, scrub)
     finally:
         if journal is not None:
             journal.close()  # writes what is still queued
 
 
-def _serve(
-    application: App, settings: Settings, service: Service, secret: str | None, scrub: Scrubber
-) -> int:
+async def check_token(settings: Settings, token: str) -> None:
+    """Ask the Bot API server which bot the token is for (getMe): ``InvalidToken``, ``NetworkError``."""
+    root = settings.telegram_api_base_url.rstrip("/")
+    async with Bot(token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot"):
+        pass
+
+
+def _status_of(main: Coroutine[Any, Any, None], settings: Settings, scrub: Scrubber) -> int:
+    """Run ``main``: 0, or 2 with one line on stderr for a problem the user can fix."""
     try:
-        asyncio.run(serve(application, settings, service, secret))
+        asyncio.run(main)
     except InvalidToken:
         print("qabot: error: the Bot API server rejected TELEGRAM_BOT_TOKEN; check it", file=sys.stderr)
         return USAGE_ERROR

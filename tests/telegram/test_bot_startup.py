@@ -41,6 +41,7 @@ def runs(
     docs = folder / "docs"
     docs.mkdir()
     (docs / "a.md").write_text("# Hello\n\nA small English document.\n", encoding="utf-8")
+    (docs / "blank.txt").write_text("  \n", encoding="utf-8")  # read, it is skipped with a warning
     good = {**server.env(), "DOCS_DIR": str(docs)}
     starts = {
         "no token": {**good, "TELEGRAM_BOT_TOKEN": ""},
@@ -90,6 +91,14 @@ def test_rejected_token_is_not_shown(runs: dict[str, tuple[int, str]]) -> None:
     line = one_error_line(runs["wrong token"])
     assert "rejected TELEGRAM_BOT_TOKEN" in line
     assert "WRONG-secret" not in runs["wrong token"][1]
+
+
+@pytest.mark.parametrize("start", ["wrong token", "unreachable"])
+def test_the_token_is_checked_before_the_documents_are_read(
+    runs: dict[str, tuple[int, str]], start: str
+) -> None:
+    """Reading a big folder takes minutes: a wrong token must not wait for it."""
+    assert "blank.txt" not in runs[start][1]
 
 
 def test_unreachable_api_server(runs: dict[str, tuple[int, str]], port: int, server: FakeBotAPI) -> None:
