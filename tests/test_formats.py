@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+import docx
 import pytest
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
@@ -65,6 +66,20 @@ def test_word_table_rows_are_passages_under_their_heading(make_docs: MakeDocs) -
         ("第二章 休假", "假期类型: 婚假; 天数: 3天; 说明: 凭结婚证"),
     ]
     assert [p.paragraph for p in document.passages] == list(range(1, 10))  # rows count as paragraphs
+
+
+def test_a_word_subtitle_is_kept_out_of_the_passages(make_docs: MakeDocs) -> None:
+    """The first Subtitle paragraph only: a second one is text like any other."""
+    document = docx.Document()
+    document.add_paragraph("年度报告", style="Title")
+    document.add_paragraph("二〇二五年版", style="Subtitle")
+    document.add_paragraph("本报告总结全年工作。")
+    document.add_paragraph("附：数据说明", style="Subtitle")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    read_back = read(make_docs, "report.docx", buffer.getvalue())
+    assert read_back.title == "年度报告"
+    assert found(read_back) == [("", "本报告总结全年工作。", 0), ("", "附：数据说明", 0)]
 
 
 @pytest.mark.parametrize(
@@ -137,7 +152,7 @@ def test_pages_come_back_from_the_index_cache(make_docs: MakeDocs, tmp_path: Pat
     config = RetrievalConfig(docs_dir=folder, cache_dir=tmp_path / "cache")
     built = Library(config).index.passages
     wait_for_saves()
-    cache = IndexCache(config.cache_dir, cache_key(make_tokenizer(config), config.passage_max_chars))
+    cache = IndexCache(tmp_path / "cache", cache_key(make_tokenizer(config), config.passage_max_chars))
     snapshot = cache.load_snapshot(folder)
     assert snapshot is not None
     loaded = [p for document in snapshot.documents for p in document.passages]

@@ -23,7 +23,6 @@ class Block:
 class Outline:
     title: str
     blocks: tuple[Block, ...]
-    subtitle: str = ""
 
 
 def ends_sentence(line: str) -> bool:

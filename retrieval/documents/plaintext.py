@@ -48,9 +48,9 @@ def looks_like_heading(line: str) -> bool:
 
 
 def outline_plain_text(text: str, fallback_title: str) -> Outline:
-    """Title, subtitle and the paragraphs under their headings."""
+    """Title and the paragraphs under their headings (a subtitle is left out)."""
     paragraphs = _paragraphs(text)
-    title, subtitle, paragraphs = _take_title(paragraphs, fallback_title)
+    title, paragraphs = _take_title(paragraphs, fallback_title)
     blocks: list[Block] = []
     heading = ""
     index = 0
@@ -61,7 +61,7 @@ def outline_plain_text(text: str, fallback_title: str) -> Outline:
         else:  # body text: one paragraph, or a whole run of short lines (a list)
             blocks.extend(Block(heading=heading, text=p.text) for p in paragraphs[index : index + run])
         index += run
-    return Outline(title=title, subtitle=subtitle, blocks=tuple(blocks))
+    return Outline(title=title, blocks=tuple(blocks))
 
 
 def _paragraphs(text: str) -> list[_Paragraph]:
@@ -83,14 +83,14 @@ def _paragraphs(text: str) -> list[_Paragraph]:
     return [_Paragraph(tuple(lines)) for lines in paragraphs]
 
 
-def _take_title(paragraphs: list[_Paragraph], fallback_title: str) -> tuple[str, str, list[_Paragraph]]:
+def _take_title(paragraphs: list[_Paragraph], fallback_title: str) -> tuple[str, list[_Paragraph]]:
+    """The title and the paragraphs after it and its ``——`` subtitle, if any."""
     if not paragraphs or not paragraphs[0].heading_like:
-        return fallback_title, "", paragraphs
-    title = paragraphs[0].text.strip()
+        return fallback_title, paragraphs
     rest = paragraphs[1:]
     if rest and len(rest[0].lines) == 1 and is_subtitle(rest[0].lines[0]):
-        return title, rest[0].text.strip(), rest[1:]
-    return title, "", rest
+        rest = rest[1:]
+    return paragraphs[0].text.strip(), rest
 
 
 def _heading_run(paragraphs: list[_Paragraph], start: int) -> tuple[int, bool]:

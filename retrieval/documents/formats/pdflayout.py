@@ -174,7 +174,7 @@ def build_outline(
             path = [(lv, t) for lv, t in path if lv < level] + [(level, text)]
         else:
             blocks.append(Block(PATH_JOINER.join(t for _, t in path), text, para[0].page))
-    return Outline(title or fallback, tuple(blocks), title_text if title_text != title else "")
+    return Outline(title or fallback, tuple(blocks))
 
 
 def _items(lines: list[Line], levels: dict[int, int], body: float) -> list[Item]:

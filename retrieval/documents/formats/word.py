@@ -166,7 +166,7 @@ def outline_docx(data: bytes, fallback_title: str) -> Outline:
         raise
     except Exception as error:  # python-docx fails in many ways on a malformed package
         raise UnreadableFile(f"damaged .docx ({type(error).__name__}: {error})") from None
-    title = subtitle = ""
+    title, subtitled = "", False  # the first Subtitle paragraph is left out
     entries: list[tuple[int, str]] = []  # (heading level, or 0 for body text and table rows; text)
     for element in _body(document.element.body):
         if element.tag == _w("tbl"):
@@ -180,8 +180,8 @@ def outline_docx(data: bytes, fallback_title: str) -> Outline:
             continue
         if names & _TITLE_NAMES and not title:
             title = text
-        elif names & _SUBTITLE_NAMES and not subtitle:
-            subtitle = text
+        elif names & _SUBTITLE_NAMES and not subtitled:
+            subtitled = True
         else:
             direct = element.find("w:pPr/w:outlineLvl", _NS)
             level = int(_val(direct, "9")) + 1 if direct is not None else styles.level(sid)
@@ -201,4 +201,4 @@ def outline_docx(data: bytes, fallback_title: str) -> Outline:
             )
         else:
             blocks.append(Block(PATH_JOINER.join(t for _, t in path), text))
-    return Outline(title or fallback_title, tuple(blocks), subtitle)
+    return Outline(title or fallback_title, tuple(blocks))
