@@ -163,6 +163,7 @@ def main() -> None:
     for label, (name, data) in samples.items():
         (work / name).write_bytes(data)
         result = child("measure", str(work / name))
+        units: float
         if name.endswith(".pdf"):
             units, unit = 100, "page"
         elif name.endswith(".docx"):

@@ -127,7 +127,7 @@ def _tantivy_available() -> bool:
 
 def measure(
     args: argparse.Namespace, kind: str, size: int, docs: Path, workdir: Path
-) -> list[tuple[str, dict]]:
+) -> list[tuple[str, dict[str, Any]]]:
     """The rows of one corpus at one size: qabot's, then its peers'."""
     cache = workdir / f"cache-{kind}-{size}"
     shutil.rmtree(cache, ignore_errors=True)
@@ -179,7 +179,7 @@ def main() -> None:
     args = parser.parse_args()
     from corpus import load_seed, write_corpus, write_long_corpus
 
-    writers = {"short": write_corpus, "long": write_long_corpus}
+    writers: dict[str, Callable[..., int]] = {"short": write_corpus, "long": write_long_corpus}
     with tempfile.TemporaryDirectory(prefix="qabot-scale-") as temporary:  # deleted at the end
         run(args, args.workdir or Path(temporary), load_seed(args.dataset), writers)
 
@@ -190,7 +190,7 @@ def run(args: argparse.Namespace, workdir: Path, seed: Any, writers: dict[str, C
     print(f"load average before: {os.getloadavg()}", flush=True)
     if not args.no_tantivy and not _tantivy_available():
         print("tantivy is not installed: run with `uv run --group bench` to compare with it", flush=True)
-    results: dict[str, list[tuple[int, str, dict]]] = {}
+    results: dict[str, list[tuple[int, str, dict[str, Any]]]] = {}
     for kind, sizes in (("short", args.sizes), ("long", args.long_sizes)):
         for size in (int(s) for s in sizes.split(",") if s.strip()):
             docs = workdir / f"corpus-{kind}-{size}"

@@ -104,7 +104,7 @@ def main() -> int:
                     results[environment, program].append(run(command, env))
 
     def median(runs: list[Run], what: str) -> float:
-        return statistics.median(getattr(r, what) for r in runs)
+        return float(statistics.median(getattr(r, what) for r in runs))
 
     print(
         f"Start-up, median of {args.runs} interleaved runs ({sys.version.split()[0]}, load average "

@@ -28,7 +28,7 @@ def _cell(row: dict[str, Any], key: str, show: Any, extra: str = "", fallback: s
     if key not in row:
         return fallback
     value = row[key]
-    return show(value) + (f" ({show(row[extra])})" if extra and extra in row else "")
+    return str(show(value)) + (f" ({show(row[extra])})" if extra and extra in row else "")
 
 
 def print_table(kind: str, rows: Rows) -> None:

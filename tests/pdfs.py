@@ -53,7 +53,8 @@ PAGE_W, PAGE_H, LEFT, RIGHT, TOP, BOTTOM = 595.0, 842.0, 72.0, 523.0, 770.0, 80.
 
 
 def _wrap(text: str, size: float, width: float) -> list[str]:
-    lines, line = [], ""
+    lines: list[str] = []
+    line = ""
     for char in text:
         if pdfmetrics.stringWidth(line + char, SONG, size) > width - (24 if not lines else 0):
             lines.append(line)
@@ -79,7 +80,7 @@ def chinese_pdf(
     content.insert(-2, (0, LONG))  # it starts on page 1 and ends on page 2
     pages: list[list[tuple[float, float, float, str, int]]] = [[(PAGE_W / 2, TOP - 30, 22.0, TITLE, 9)]]
     made = Made(b"", TITLE)
-    y, path = TOP - 50, []
+    y, path = TOP - 50, list[str]()
     for level, text in content:
         if level:
             size = 12.0 if flat else 16.0 if level == 1 else 14.0

@@ -146,7 +146,7 @@ def test_a_refused_file_is_not_read_again_until_it_changes(
 ) -> None:
     folder = make_docs({"rules.pdf": pdfs.chinese_pdf().data, "locked.pdf": pdfs.encrypted_pdf("secret")})
     read: list[list[str]] = []
-    real = indexing.index_files
+    real = indexing.index_files  # type: ignore[attr-defined]  # imported there: patched there
 
     def spy(jobs: list[Job], *args: object, **kwargs: object) -> None:
         read.append(sorted(job.source for job in jobs))

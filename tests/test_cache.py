@@ -20,7 +20,7 @@ from retrieval.index import postings
 from retrieval.index.index import Index
 from retrieval.library import Library, make_tokenizer
 from retrieval.passage import Document
-from retrieval.store import cachefile, cachefolder, cachekey, workers
+from retrieval.store import cachefolder, cachekey, workers
 from retrieval.store import counting as counting_module
 from retrieval.store.cache import IndexCache, default_cache_dir
 from retrieval.store.cachefile import array_places
@@ -306,7 +306,7 @@ def test_a_snapshot_is_checked_when_mapped_not_when_asked(make_docs: MakeDocs, t
         return crc32(data, value)  # type: ignore[arg-type]
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cachefile.zlib, "crc32", counting)
+        patch.setattr("retrieval.store.cachefile.zlib.crc32", counting)
         library = open_library(folder, cache)
         mapped = len(calls)
         answers(library)

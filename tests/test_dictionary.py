@@ -82,9 +82,9 @@ def _damaged(tmp_path: Path, built: Path, damage: str) -> Path:
         data = files[".marisa"].read_bytes()
         files[".marisa"].write_bytes(data[: len(data) - 100])
     elif damage == "a count changed":
-        data = bytearray(files[".tables"].read_bytes())
-        data[len(data) // 4] ^= 0x10  # inside the counts, where only the CRC can tell
-        files[".tables"].write_bytes(bytes(data))
+        changed = bytearray(files[".tables"].read_bytes())
+        changed[len(changed) // 4] ^= 0x10  # inside the counts, where only the CRC can tell
+        files[".tables"].write_bytes(bytes(changed))
     elif damage == "a foreign trie":
         import marisa_trie
 

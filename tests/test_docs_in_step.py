@@ -36,6 +36,7 @@ def test_readme_documents_every_setting() -> None:
 def test_readme_documents_every_command() -> None:
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert commands is not None
     for command in commands:
         assert f"uv run qabot {command}" in README, f"README does not show qabot {command}"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from tests.conftest import PROJECT
 
 SEED_QUESTIONS = PROJECT / "benchmarks" / "seed_questions.jsonl"
 
-SQUAD = {
+SQUAD: dict[str, Any] = {
     "version": "v1.0",
     "data": [
         {
@@ -173,7 +174,7 @@ def test_the_pooled_set_holds_both_files_articles_and_eval_reads_it(tmp_path: Pa
     first, second, both = tmp_path / "first.json", tmp_path / "second.json", tmp_path / "both.json"
     first.write_text(json.dumps(SQUAD, ensure_ascii=False), encoding="utf-8")
     second.write_text("\ufeff" + json.dumps(other, ensure_ascii=False), encoding="utf-8")  # a BOM, as DRCD's
-    assert pooled.main([str(both), "--cmrc", str(first), "--drcd", str(second)]) is None
+    pooled.main([str(both), "--cmrc", str(first), "--drcd", str(second)])
     assert json.loads(both.read_text(encoding="utf-8"))["data"] == SQUAD["data"] + other["data"]
     result = qabot("eval", str(both))
     assert result.returncode == 0, result.stderr

@@ -75,7 +75,7 @@ def test_an_answer_decodes_only_the_passages_it_looks_at(
     def counting(self: PassageTable, index: int | slice) -> object:
         if isinstance(index, int):
             decoded.append(index)
-        return getitem(self, index)  # type: ignore[index]
+        return getitem(self, index)
 
     monkeypatch.setattr(PassageTable, "__getitem__", counting)
     answer = library.ask("沧州中院院长是谁？", 3)

@@ -77,7 +77,7 @@ def test_new_scores_are_bm25_plus_shares_of_the_best_score() -> None:
     words = {"甲": 1.0, "丙": 3.0}
     order = rerank.reorder(texts, [10.0, 8.0], terms, words)
     # first: coverage 4/4, best sentence 4/4 -> 10 + 10 x (1 + 1); second: 2/4 and 1/4 -> 8 + 10 x 0.75
-    assert order == [(0, pytest.approx(30.0)), (1, pytest.approx(15.5))]
+    assert order == [(0, pytest.approx(30.0)), (1, pytest.approx(15.5))]  # type: ignore[comparison-overlap]
     assert rerank.reorder([], [], terms, words) == []
 
 

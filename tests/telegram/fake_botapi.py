@@ -505,7 +505,9 @@ class FakeBotAPI(BotApiCore):
 
     # -- waiting ------------------------------------------------------------------------
 
-    def wait_until(self, predicate: Callable[[], T], timeout: float = 5.0, what: str = "condition") -> T:
+    def wait_until(
+        self, predicate: Callable[[], T | None], timeout: float = 5.0, what: str = "condition"
+    ) -> T:
         """Return the first truthy ``predicate()``; re-checked on every server event."""
         deadline = time.monotonic() + timeout
         with self._cond:
@@ -532,16 +534,14 @@ class FakeBotAPI(BotApiCore):
         def find() -> CallRecord | None:
             return next((c for c in self.calls(method) if predicate is None or predicate(c)), None)
 
-        found = self.wait_until(find, timeout, f"a {method} call")
-        assert found is not None
-        return found
+        return self.wait_until(find, timeout, f"a {method} call")
 
     def wait_for_updates_consumed(self, timeout: float = 5.0) -> None:
         """Wait until the bot has confirmed (getUpdates offset) every injected update."""
         self.wait_until(lambda: not self._pending, timeout, "the bot to confirm all updates")
 
     async def async_wait_until(
-        self, predicate: Callable[[], T], timeout: float = 5.0, what: str = "condition"
+        self, predicate: Callable[[], T | None], timeout: float = 5.0, what: str = "condition"
     ) -> T:
         return await asyncio.to_thread(self.wait_until, predicate, timeout, what)
 

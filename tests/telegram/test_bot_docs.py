@@ -45,7 +45,9 @@ def press(bot: BotProcess, message: StoredMessage, data: str) -> StoredMessage:
     bot.server.press_button(USERS["admin"], message, data)
     return bot.server.wait_until(
         lambda: (
-            (m := bot.server.message(message.chat_id, message.message_id)) and len(m.history) > edits and m
+            m
+            if (m := bot.server.message(message.chat_id, message.message_id)) and len(m.history) > edits
+            else None
         ),
         60,
         "the message edited",

@@ -289,11 +289,11 @@ def test_old_questions_are_deleted_at_start_up(tmp_path: Path) -> None:
     )
     store.close()
 
-    def kept() -> list[str]:
+    def kept(bot: BotProcess) -> list[str]:
         return [q for (q,) in select(bot, "SELECT question FROM questions ORDER BY time")]
 
     with running_bot(tmp_path, {"DATA_DIR": str(data)}) as bot:  # LOG_RETENTION_DAYS: 180
-        assert kept() == ["179 days old", "20 days old", "10 days old"]
+        assert kept(bot) == ["179 days old", "20 days old", "10 days old"]
         bot.environment["LOG_RETENTION_DAYS"] = "15"
         bot.restart()
-        assert kept() == ["10 days old"]
+        assert kept(bot) == ["10 days old"]

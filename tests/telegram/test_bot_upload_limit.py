@@ -59,7 +59,7 @@ def test_removing_the_last_document_keeps_serving_it_until_a_reload_succeeds(bot
     [asked] = bot.ask(admin, None, f"/remove {seed}")
     bot.server.press_button(admin, asked, asked.callback_data[0])
     removed = bot.server.wait_until(
-        lambda: (m := bot.server.message(admin.id, asked.message_id)).history and m, 60, "the edit"
+        lambda: m if (m := bot.server.message(admin.id, asked.message_id)).history else None, 60, "the edit"
     )
     trashed = next((bot.docs / ".trash").glob("000_fc6bf0a2fe9ff4f6.*.txt"))
     try:

@@ -121,7 +121,7 @@ def press(bot: BotProcess, message: StoredMessage, data: str) -> StoredMessage:
     """Press a button of ``message``; the message once the bot has edited it."""
     bot.server.press_button(USERS["admin"], message, data)
     return bot.server.wait_until(
-        lambda: (m := bot.server.message(message.chat_id, message.message_id)).edit_date and m,
+        lambda: m if (m := bot.server.message(message.chat_id, message.message_id)).edit_date else None,
         60,
         "the message edited",
     )

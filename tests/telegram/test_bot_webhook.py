@@ -193,7 +193,7 @@ async def test_the_webhook_path_is_matched_literally(botapi: FakeBotAPI, seed_li
             assert host == "127.0.0.1" and int(port) > 0
             botapi.proxy_webhooks_to(host, int(port))
             body = json.dumps(update.update).encode()
-            assert await asyncio.to_thread(post, port, "/tg/hookXv1", body, headers) == 404
+            assert await asyncio.to_thread(post, int(port), "/tg/hookXv1", body, headers) == 404
             assert await asyncio.to_thread(botapi.deliver_webhook, update) == 200
             [reply] = await botapi.async_wait_for_messages(user.id, 1, timeout=10)
         finally:
