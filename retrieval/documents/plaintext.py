@@ -37,10 +37,16 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def _wider_than(text: str, limit: int) -> bool:
+    """``width(text) > limit``, without counting a text longer than ``limit`` (as wide at least)."""
+    return len(text) > limit or width(text) > limit
+
+
 def looks_like_heading(line: str) -> bool:
     stripped = line.strip()
     return (
-        0 < width(stripped) <= _HEADING_MAX_WIDTH
+        bool(stripped)
+        and not _wider_than(stripped, _HEADING_MAX_WIDTH)
         and not ends_sentence(stripped)
         and stripped[-1] not in _NOT_HEADING_ENDS
         and any(c.isalpha() for c in stripped)
@@ -74,7 +80,7 @@ def _paragraphs(text: str) -> list[_Paragraph]:
             gap = True
             continue
         previous = paragraphs[-1][-1] if paragraphs else ""
-        continues = not gap and not ends_sentence(previous) and width(previous) > _HEADING_MAX_WIDTH
+        continues = not gap and not ends_sentence(previous) and _wider_than(previous, _HEADING_MAX_WIDTH)
         if continues:
             paragraphs[-1].append(line)
         else:

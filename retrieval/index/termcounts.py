@@ -70,6 +70,22 @@ class TermCounts:
             return result._merge_equal_keys()
         return result
 
+    @classmethod
+    def of_keys(cls, keys: np.ndarray, rows: np.ndarray, passages: int) -> TermCounts:
+        """Count terms given as keys (``retrieval.index.termkeys``; repeats kept):
+        key ``keys[i]`` is a term of passage ``rows[i]`` of ``passages``. ``count``'s
+        counts, each passage's terms in the order of their keys."""
+        vocab, local = np.unique(keys, return_inverse=True)
+        width = max(vocab.size, 1)
+        pairs, counts = np.unique(rows.astype(np.int64) * width + local, return_counts=True)
+        return cls(
+            vocab=vocab.astype(np.uint64, copy=False),
+            terms=(pairs % width).astype(np.uint32),
+            counts=_narrow(counts),
+            sizes=np.bincount(pairs // width, minlength=passages).astype(np.int32),
+            lengths=np.bincount(rows, minlength=passages).astype(np.int32),
+        )
+
     def _merge_equal_keys(self) -> TermCounts:
         """Two distinct terms with one key (see the module's note) become one term."""
         vocab, inverse = np.unique(self.vocab, return_inverse=True)

@@ -48,5 +48,15 @@ def term_keys(terms: Sequence[str]) -> np.ndarray:
     return keys
 
 
+def gram_keys(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """``term_keys`` of terms of one or two characters given as code points: ``first``,
+    and ``second`` (0 for a term of one character; no NUL is ever a term's)."""
+    prime = np.uint64(_FNV_PRIME)
+    keys = (np.uint64(_FNV_OFFSET) ^ first.astype(np.uint64)) * prime
+    two = second != 0
+    keys[two] = (keys[two] ^ second[two].astype(np.uint64)) * prime
+    return keys
+
+
 def term_key(term: str) -> int:
     return _term_key(term)

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
 
 import numpy as np
 
 from retrieval.documents.reader import Skipped, read_document
 from retrieval.errors import UnreadableFile
-from retrieval.index.index import passage_terms
+from retrieval.index.index import context_of
 from retrieval.index.termcounts import TermCounts
+from retrieval.index.termkeys import gram_keys, term_keys
 from retrieval.passage import Document
+from retrieval.store.ngrams import Grams, grams
 from retrieval.text.cuts import Cuts
-from retrieval.text.tokenizer import Tokenizer
+from retrieval.text.tokenizer import BulkTerms, Tokenizer
 
 
 @dataclass(frozen=True)
@@ -40,36 +42,51 @@ class Job:
     previous: Indexed | None = None
 
 
-class _Remembering:
-    """A tokenizer that tokenises each text once (the passages of a section share
-    their title and heading), and remembers where jieba cut it."""
+def _keys(terms: BulkTerms, ngrams: Grams) -> tuple[np.ndarray, np.ndarray]:
+    """The keys of the terms of ``terms``' texts, its words' and ``ngrams`` (repeats
+    kept), and which text each is of."""
+    flat = list(itertools.chain.from_iterable(terms.words))
+    distinct = dict.fromkeys(flat)
+    number = dict(zip(distinct, itertools.count()))
+    words = term_keys(list(distinct))[np.fromiter(map(number.__getitem__, flat), np.int64, len(flat))]
+    sizes = np.fromiter(map(len, terms.words), np.int64, len(terms.words))
+    owner = np.repeat(np.arange(len(terms.words), dtype=np.int64), sizes)
+    return (
+        np.concatenate([words, gram_keys(ngrams.first, ngrams.second)]),
+        np.concatenate([owner, ngrams.text]),
+    )
 
-    def __init__(self, tokenizer: Tokenizer) -> None:
-        self._tokenizer = tokenizer
-        self._seen: dict[str, tuple[list[str], list[int]]] = {}
 
-    def terms(self, text: str) -> list[str]:
-        return self._analyse(text)[0]
-
-    def cuts(self, text: str) -> list[int]:
-        return self._analyse(text)[1]
-
-    def _analyse(self, text: str) -> tuple[list[str], list[int]]:
-        found = self._seen.get(text)
-        if found is None:
-            found = self._seen[text] = self._tokenizer.terms_and_cuts(text)
-        return found
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._tokenizer, name)
+def _counted(tokenizer: Tokenizer, terms: BulkTerms, texts: np.ndarray) -> TermCounts:
+    """The counted terms of passages whose texts are ``texts`` (numbers of ``terms``' texts)."""
+    found = grams(terms.normalised, tokenizer.stopwords) if tokenizer.char_ngrams else Grams.none()
+    keys, owner = _keys(terms, found)
+    if np.array_equal(texts, np.arange(len(terms.words))):
+        return TermCounts.of_keys(keys, owner, texts.size)
+    order = np.argsort(owner, kind="stable")  # each text's terms together, then copied per passage
+    sizes = np.bincount(owner, minlength=len(terms.words))
+    starts = np.cumsum(sizes) - sizes
+    counts = sizes[texts]
+    ends = np.cumsum(counts)
+    taken = order[
+        np.repeat(starts[texts] - ends + counts, counts) + np.arange(int(ends[-1]) if ends.size else 0)
+    ]
+    return TermCounts.of_keys(keys[taken], np.repeat(np.arange(texts.size), counts), texts.size)
 
 
 def count_document(document: Document, tokenizer: Tokenizer) -> Indexed:
-    """Tokenise and count the terms of each of ``document``'s passages."""
-    remembering = _Remembering(tokenizer)
-    terms = [passage_terms(cast(Tokenizer, remembering), passage) for passage in document.passages]
-    cuts = Cuts.pack([remembering.cuts(passage.text) for passage in document.passages])
-    return Indexed(document, tuple(TermCounts.count(field) for field in zip(*terms, strict=True)), cuts)
+    """Tokenise and count the terms of each of ``document``'s passages (``passage_terms``'s,
+    each distinct title and heading tokenised once: the passages of a section share them)."""
+    passages = document.passages
+    body = tokenizer.bulk_terms([passage.text for passage in passages])
+    contexts: dict[str, int] = {}
+    which = [contexts.setdefault(context_of(passage), len(contexts)) for passage in passages]
+    context = tokenizer.bulk_terms(list(contexts))
+    fields = (
+        _counted(tokenizer, body, np.arange(len(passages))),
+        _counted(tokenizer, context, np.array(which, dtype=np.int64)),
+    )
+    return Indexed(document, fields, Cuts.pack(body.cuts))
 
 
 Read = Callable[[Path, Path, int], Document]

@@ -55,7 +55,10 @@ class BulkCutter:
     def cut(self, text: str) -> list[str]:
         jieba = self._jieba or self.start()
         if not _WIDER.search(text):
-            return self._compatible(jieba.cut(text, True))
+            cut: list[str] = jieba.cut(text, True)
+            if not self._lexicon.force_split and not _JOINED.search(text):
+                return cut  # no word of it can need the post-pass: spare going through them
+            return self._compatible(cut)
         words: list[str] = []  # jieba's blocks one by one, the rest as jieba cuts it
         for block in _BLOCK.split(text):
             if _BLOCK.match(block):

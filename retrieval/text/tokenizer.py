@@ -30,7 +30,9 @@ from retrieval.text.stemming import stem
 from retrieval.text.userwords import Lexicon, with_user_words
 
 DEFAULT_STOPWORDS = Path(__file__).with_name("stopwords.txt")
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Runs of Chinese characters, whose characters and bigrams are terms.
+CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_CJK_RUN = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in CJK_RANGES) + "]+")
 _WORD_CHAR = re.compile(r"\w")
 # Question words jieba glues to a measure word (哪张 哪所 几个 几种 第几届 多少钱):
 # as vague as the stopwords 哪 几 多少, whatever the measure word.
@@ -38,7 +40,17 @@ _WORD_CHAR = re.compile(r"\w")
 _LONE_LETTER = re.compile(r"[a-z]")
 _QUESTION_WORD = re.compile(r"(哪|几|第几|多少)[\u4e00-\u9fff]?")
 _KNOWN_WORDS = 1 << 12  # pieces whose kept word is remembered, at most (answering questions)
-_KNOWN_WORDS_BULK = 1 << 15  # the same when indexing (``cut_in_bulk``)
+_KNOWN_WORDS_BULK = 1 << 17  # the same when indexing (``cut_in_bulk``)
+
+
+@dataclass(frozen=True)
+class BulkTerms:
+    """Numbered texts normalised, and each one's words (its terms but the n-grams,
+    repeats kept) and cuts, as ``terms_and_cuts`` gives them."""
+
+    normalised: list[str]
+    words: list[list[str]]
+    cuts: list[list[int]]
 
 
 class Cutter(Protocol):
@@ -100,6 +112,19 @@ class Tokenizer:
         terms, _, pieces = self._analyse(text)
         return terms, list(itertools.accumulate(map(len, pieces), initial=0))
 
+    def bulk_terms(self, texts: Sequence[str]) -> BulkTerms:
+        """``terms_and_cuts`` of many texts (a document's), for indexing, but for the
+        n-grams: the caller finds those in the normalised texts, all at once
+        (``retrieval.store.ngrams``)."""
+        normalised = [normalise(text) for text in texts]
+        words: list[list[str]] = []
+        cuts: list[list[int]] = []
+        for text in normalised:
+            pieces = self._cutter.cut(text)
+            words.append(self._kept_words(pieces))
+            cuts.append(list(itertools.accumulate(map(len, pieces), initial=0)))
+        return BulkTerms(normalised, words, cuts)
+
     def terms_and_words(self, text: str) -> tuple[list[str], list[str]]:
         """``terms(text)`` and ``words(text)`` from one pass of jieba."""
         terms, words, _ = self._analyse(text)
@@ -126,9 +151,8 @@ class Tokenizer:
         known = self._known
         if len(known) >= self._remembered:
             known = self._known = {}  # not clear(): another thread may be reading it
-        for piece in pieces:
-            if piece not in known:
-                known[piece] = self._kept_word(piece)
+        for piece in set(pieces).difference(known):
+            known[piece] = self._kept_word(piece)
         return [word for word in map(known.__getitem__, pieces) if word is not None]
 
     def _kept_word(self, piece: str) -> str | None:
