@@ -10,6 +10,7 @@ import sys
 from datetime import timedelta
 from typing import Literal, TextIO
 
+from bot.counting import counted
 from bot.questionlog.export import write_csv, write_json, write_text
 from bot.questionlog.pseudonyms import Pseudonyms
 from bot.questionlog.recorder import utc_now
@@ -50,4 +51,4 @@ def forget_user(settings: Settings, user_id: int) -> str:
         deleted = store.forget(pseudonyms.user(user_id))
     finally:
         store.close()
-    return f"deleted {deleted} questions of user {user_id} (and their votes) from {folder / FILE_NAME}"
+    return f"deleted {counted(deleted, 'question')} of user {user_id} (and their votes) from {folder / FILE_NAME}"

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from bot.counting import counted
 from bot.terminal import render_answer, render_report
 from retrieval.errors import DocumentsError
 from retrieval.library import Library
@@ -48,7 +49,8 @@ def run_repl(
 ) -> int:
     """Answer questions until ``:quit`` or end of input; returns the exit status."""
     index = library.index
-    out.write(f"{len(index.documents)} documents, {len(index.passages)} passages. :help for help.\n")
+    documents, passages = counted(len(index.documents), "document"), counted(len(index.passages), "passage")
+    out.write(f"{documents}, {passages}. :help for help.\n")
     while True:
         try:
             line = read(PROMPT).strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.counting import counted
 from retrieval.answer import Answer, Hit
 from retrieval.library import ReloadReport
 
@@ -75,7 +76,8 @@ def answer_json(answer: Answer) -> str:
 
 def render_report(report: ReloadReport) -> str:
     lines = [
-        f"Reloaded {report.documents} documents, {report.passages} passages in {report.seconds:.2f} s.",
+        f"Reloaded {counted(report.documents, 'document')}, {counted(report.passages, 'passage')} "
+        f"in {report.seconds:.2f} s.",
     ]
     for label, sources in (("added", report.added), ("removed", report.removed), ("changed", report.changed)):
         if sources:

@@ -124,7 +124,7 @@ def test_repl_transcript(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout == (
-        "1 documents, 1 passages. :help for help.\n"
+        "1 document, 1 passage. :help for help.\n"
         "qabot> Type a question and press Enter to get the passages that answer it.\n"
         "  :reload   re-read the documents (the old ones stay if that fails)\n"
         "  :help     show this help\n"
@@ -136,7 +136,7 @@ def test_repl_transcript(tmp_path: Path) -> None:
         "qabot> " + result.stdout.split("qabot> ")[5].split("\n")[0] + "\n"
         "qabot> "
     )
-    assert "Reloaded 1 documents, 1 passages in" in result.stdout
+    assert "Reloaded 1 document, 1 passage in" in result.stdout
 
 
 def test_repl_keeps_the_old_documents_when_a_reload_fails_and_exits_on_end_of_input(tmp_path: Path) -> None:
@@ -144,7 +144,7 @@ def test_repl_keeps_the_old_documents_when_a_reload_fails_and_exits_on_end_of_in
     docs.mkdir()
     (docs / "a.txt").write_text("沧州中院院长是闫杰。\n", encoding="utf-8")
     with repl_process("--docs", str(docs)) as console:
-        assert console.read_until("qabot> ").startswith("1 documents, 1 passages.")
+        assert console.read_until("qabot> ").startswith("1 document, 1 passage.")
         (docs / "a.txt").unlink()
         console.send(":reload")
         assert console.read_until("qabot> ") == (

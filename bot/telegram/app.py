@@ -28,6 +28,7 @@ from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults, Updater
 from tornado.netutil import bind_sockets
 
+from bot.counting import counted
 from bot.folder.uploads import STAGING, sweep
 from bot.settings import Settings, SettingsError
 from bot.telegram.callbacks import Buttons
@@ -194,11 +195,11 @@ async def serve(application: App, settings: Settings, service: Service, secret: 
         await application.start()
         index = service.library.index
         log.info(
-            "answering as @%s (%s): %d documents, %d passages",
+            "answering as @%s (%s): %s, %s",
             application.bot.username,
             mode,
-            len(index.documents),
-            len(index.passages),
+            counted(len(index.documents), "document"),
+            counted(len(index.passages), "passage"),
         )
         await stop.wait()
         log.info("stopping")

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.counting import counted
 from bot.telegram.docphrases import doc_phrases
 from bot.telegram.docreplies import upload_note
 from bot.telegram.handlers import Handler, admin_only, is_private, phrases_of
@@ -88,9 +89,8 @@ class Commands:
             log.exception("reload failed, still serving the previous documents")
             await message.reply_html(say(phrases.reload_failed, reason=f"{type(error).__name__}: {error}"))
             return
-        log.info(
-            "reloaded %d documents, %d passages in %.2f s", report.documents, report.passages, report.seconds
-        )
+        documents, passages = counted(report.documents, "document"), counted(report.passages, "passage")
+        log.info("reloaded %s, %s in %.2f s", documents, passages, report.seconds)
         for part in report_messages(phrases, report):
             await message.reply_html(part)
 

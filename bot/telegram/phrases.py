@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from bot.counting import Count
+
 
 @dataclass(frozen=True)
 class Phrases:
@@ -158,7 +160,7 @@ EN = Phrases(
     ask_usage="Usage: /ask your question",
     error="Sorry, something went wrong with that message. Please try again later.",
     reloading="Re-reading the documents…",
-    reloaded="Reloaded {documents} documents, {passages} passages in {seconds} s.",
+    reloaded="Reloaded {documents:document/documents}, {passages:passage/passages} in {seconds} s.",
     reload_added="added: {files}",
     reload_removed="removed: {files}",
     reload_changed="changed: {files}",
@@ -168,7 +170,7 @@ EN = Phrases(
         "Documents: {documents}\nPassages: {passages}\nLast reload: {loaded_at}\n"
         "Uptime: {uptime}\nQuestions answered: {answered}"
     ),
-    stats_week="Last 7 days: {questions} questions, {share} answered, 👍 {up} / 👎 {down}",
+    stats_week="Last 7 days: {questions:question/questions}, {share} answered, 👍 {up} / 👎 {down}",
     unanswered="<b>Questions without an answer in the last 7 days</b> ({total} in all):",
     unanswered_none="Every question of the last 7 days got an answer.",
     disliked="<b>Questions rated 👎</b>:",
@@ -188,5 +190,12 @@ def phrases_for(language_code: str | None) -> Phrases:
 
 
 def say(template: str, **values: object) -> str:
-    """``template`` with its fields filled by the HTML-escaped ``values``."""
-    return template.format(**{name: html.escape(str(value), quote=False) for name, value in values.items()})
+    """``template`` with its fields filled by the HTML-escaped ``values``; a number
+    may name its noun in both numbers: ``{passages:passage/passages}`` (``Count``)."""
+    return template.format(**{name: _filling(value) for name, value in values.items()})
+
+
+def _filling(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Count(value)
+    return html.escape(str(value), quote=False)

@@ -20,6 +20,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.counting import counted
 from bot.folder.names import clean_name
 from bot.folder.uploads import Staged, check, discard, place, stage
 from bot.telegram.buttons import REPLACE, ChoiceButton, choice_keyboard, pattern
@@ -166,9 +167,9 @@ class Uploads:
             return
         seconds = upload.seconds + time.monotonic() - started
         log.info(
-            "upload by admin %d: %s, %d bytes: %s, %d passages, %.1f s",
+            "upload by admin %d: %s, %d bytes: %s, %s, %.1f s",
             upload.admin, name, upload.size, "replaced" if trash else "added",
-            len(upload.document.passages), seconds,
+            counted(len(upload.document.passages), "passage"), seconds,
         )  # fmt: skip
         await send(upload_text(phrases, upload.document, seconds, trash))
 

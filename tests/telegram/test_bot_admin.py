@@ -62,7 +62,7 @@ def test_reload(bot: BotProcess) -> None:
             shutil.move(kept, bot.docs)
         news.unlink(missing_ok=True)
         report = text_of(bot, USERS["admin"], "/reload")
-    assert report.startswith("Reloaded 1 documents, 17 passages") and "removed: news.md" in report
+    assert report.startswith("Reloaded 1 document, 17 passages") and "removed: news.md" in report
 
 
 def reload_news_and_fail(bot: BotProcess, news: Path, kept: Path) -> None:

@@ -240,7 +240,7 @@ def test_qabot_log_shows_and_forgets_what_the_bot_logged(bot: BotProcess) -> Non
     ]
     assert rows[1]["hits"][0] == {"source": SEED.name, "paragraph": 6, "score": rows[1]["hits"][0]["score"]}
     result = qabot("log", "--forget-user", str(forgotten.id), env=env)
-    assert result.returncode == 0 and result.stdout.startswith(f"deleted 1 questions of user {forgotten.id}")
+    assert result.returncode == 0 and result.stdout.startswith(f"deleted 1 question of user {forgotten.id}")
     assert [r["question"] for r in mine()] == [QUESTION]
 
 

@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.counting import Count, counted
 from bot.telegram.buttons import MoreButton, VoteButton, answer_keyboard
+from bot.telegram.docphrases import EN as DOC_EN
+from bot.telegram.docphrases import DocPhrases, doc_phrases
 from bot.telegram.guard import Access, RateLimiter, too_long
 from bot.telegram.logs import Scrubber, ScrubFilter
 from bot.telegram.pages import AnswerCache, page_of
@@ -158,17 +161,31 @@ def test_language_choice() -> None:
 
 
 def test_every_table_is_complete_and_valid_html() -> None:
-    for phrases in LANGUAGES.values():
-        for field in fields(Phrases):
+    tables: list[tuple[str, Phrases | DocPhrases]] = [
+        *((code, table) for code, table in LANGUAGES.items()),
+        *((code, doc_phrases(table)) for code, table in LANGUAGES.items()),
+    ]
+    for code, phrases in tables:
+        for field in fields(phrases):
             value = getattr(phrases, field.name)
-            assert isinstance(value, str) and value.strip(), (phrases.code, field.name)
+            assert isinstance(value, str) and value.strip(), (code, field.name)
             filled = value.format_map(_Anything())
             parse_html(filled)  # raises on invalid markup
 
 
-class _Anything(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "1"
+class _Anything(dict[str, int]):
+    def __missing__(self, key: str) -> int:
+        return Count(1)
+
+
+def test_counts_are_worded_in_english_singular_and_plural() -> None:
+    assert [counted(n, "passage") for n in (0, 1, 2)] == ["0 passages", "1 passage", "2 passages"]
+    assert counted(1, "query", "queries") == "1 query" and counted(3, "query", "queries") == "3 queries"
+    assert f"{Count(7):>3}" == "  7" and f"{Count(1):day/days}" == "1 day"
+    assert say(DOC_EN.docs_line, name="a.md", passages=1) == "• a.md — 1 passage"
+    assert say(DOC_EN.docs_line, name="a.md", passages=12) == "• a.md — 12 passages"
+    assert say(ZH.stats_week, questions=1, share="0%", up=0, down=0).startswith("最近 7 天：1 个问题")
+    assert say(EN.stats_week, questions=1, share="0%", up=0, down=0).startswith("Last 7 days: 1 question,")
 
 
 def test_say_escapes_values() -> None:
@@ -190,6 +207,9 @@ def test_reload_report() -> None:
     [message] = report_messages(EN, report)
     shown, _ = parse_html(message)
     assert "Reloaded 3 documents, 40 passages in 0.25 s." in shown
+    one = ReloadReport(1, 1, (), (), (), (), 0.5)
+    assert parse_html(report_messages(EN, one)[0])[0] == "Reloaded 1 document, 1 passage in 0.50 s."
+    assert report_messages(ZH, one)[0] == "已重新读取：1 个文档，1 个段落，用时 0.50 秒。"
     assert "added: new.md" in shown and "removed: old.txt" in shown and "changed: a.md, b.md" in shown
     assert "skipped bad.bin: not <text>" in shown
 

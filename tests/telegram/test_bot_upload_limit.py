@@ -73,4 +73,4 @@ def test_removing_the_last_document_keeps_serving_it_until_a_reload_succeeds(bot
     finally:
         trashed.rename(bot.docs / seed)
     [reloaded] = bot.ask(admin, None, "/reload")
-    assert (reloaded.text or "").startswith("Reloaded 1 documents, 17 passages")
+    assert (reloaded.text or "").startswith("Reloaded 1 document, 17 passages")

@@ -94,16 +94,16 @@ def test_a_file_declared_over_the_limit_is_not_downloaded(bot: BotProcess) -> No
     # just under the shipped limit is fine
     fact = "银杏大道的路灯每晚七点亮起。"
     reply = send(bot, "lamps.md", f"# 路灯\n\n## 时间\n\n{fact}\n".encode(), size=19 * MB)
-    assert (reply.text or "").startswith("Added lamps.md: 1 passages, 1 headings")
+    assert (reply.text or "").startswith("Added lamps.md: 1 passage, 1 heading,")
     assert fact in answer(bot, "银杏大道路灯几点亮")
 
 
 def test_names_cannot_leave_the_folder_nor_hide(bot: BotProcess) -> None:
     outside = bot.docs.parent
     reply = send(bot, "../../escape.txt", "越狱测试\n\n这个文件的名字想跳出文档文件夹。\n".encode())
-    assert (reply.text or "").startswith("Added escape.txt: 1 passages")
+    assert (reply.text or "").startswith("Added escape.txt: 1 passage,")
     reply = send(bot, "..\\.hidden-rules.md", "# 隐藏\n\n隐藏文件测试的正文。\n".encode())
-    assert (reply.text or "").startswith("Added hidden-rules.md: 1 passages")
+    assert (reply.text or "").startswith("Added hidden-rules.md: 1 passage,")
     assert (bot.docs / "escape.txt").is_file() and (bot.docs / "hidden-rules.md").is_file()
     assert not (outside / "escape.txt").exists() and not list(outside.parent.glob("escape.txt"))
     assert "文档文件夹" in answer(bot, "名字想跳出文档文件夹")
@@ -132,7 +132,7 @@ def test_replacing_asks_first_and_keeps_the_old_version(bot: BotProcess) -> None
     assert (send(bot, "bus.md", old.encode()).text or "").startswith("Added bus.md")
     asked = send(bot, "bus.md", new.encode())
     assert asked.text == (
-        "bus.md is already served (1 passages). Replace it with the file you sent (1 passages)? "
+        "bus.md is already served (1 passage). Replace it with the file you sent (1 passage)? "
         "The old version goes to .trash/."
     )
     assert [b["text"] for b in asked.buttons] == ["Replace", "Cancel"]
