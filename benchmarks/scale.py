@@ -53,10 +53,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from longrun import print_question_log
-from measures import child_cold, child_reference, child_serve, child_tantivy, child_warm
 from targets import print_table, print_targets
 
 PROJECT = Path(__file__).resolve().parent.parent
+CHILD = Path(__file__).resolve().parent / "child.py"  # each measurement's process: only what it measures
 DATASET = PROJECT.parent / "shared" / "benchmarks" / "cmrc2018_trial.json"
 REFERENCE_QUESTIONS = {1000: 1000, 10000: 300, 100000: 60}
 
@@ -64,7 +64,7 @@ REFERENCE_QUESTIONS = {1000: 1000, 10000: 300, 100000: 60}
 def _run(*args: str) -> dict[str, Any]:
     started = time.time_ns()
     result = subprocess.run(
-        [sys.executable, __file__, *args, str(started)],
+        [sys.executable, str(CHILD), *args, str(started)],
         capture_output=True,
         text=True,
         check=False,
@@ -77,7 +77,7 @@ def _run(*args: str) -> dict[str, Any]:
 
 def _second_process(docs: Path, cache: Path, dataset: Path) -> dict[str, Any]:
     """Two processes serving one cache: the unique memory (USS) of each once both answered."""
-    command = [sys.executable, __file__, "_serve", str(docs), str(cache), str(dataset), "0"]
+    command = [sys.executable, str(CHILD), "_serve", str(docs), str(cache), str(dataset), "0"]
     first = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=PROJECT)
     try:
         assert first.stdout is not None and first.stdin is not None
@@ -126,19 +126,20 @@ def _tantivy_available() -> bool:
 
 
 def measure(
-    args: argparse.Namespace, kind: str, size: int, docs: Path, workdir: Path
+    args: argparse.Namespace, kind: str, size: int, docs: Path, workdir: Path, first: str
 ) -> list[tuple[str, dict[str, Any]]]:
-    """The rows of one corpus at one size: qabot's, then its peers'."""
+    """The rows of one corpus at one size: qabot's, then its peers'. ``first``: the question
+    a warm start answers first (given, so that the timing has no reading of the dataset)."""
     cache = workdir / f"cache-{kind}-{size}"
     shutil.rmtree(cache, ignore_errors=True)
     label = f"{kind} {size:,}"
     print(f"{label}: cold build ...", flush=True)
     cold = _run("_cold", str(docs), str(cache))
     print(f"{label}: first start (records the files' stamps) ...", flush=True)
-    first = _run("_warm", str(docs), str(cache), str(args.dataset), "quick")
+    quick = _run("_warm", str(docs), str(cache), str(args.dataset), "quick", first)
     print(f"{label}: warm start, queries, reload, long run ...", flush=True)
-    warm = _run("_warm", str(docs), str(cache), str(args.dataset), "full")
-    warm["first_warm_s"] = first["warm_s"]
+    warm = _run("_warm", str(docs), str(cache), str(args.dataset), "full", first)
+    warm["first_warm_s"] = quick["warm_s"]
     print(f"{label}: two processes on one cache ...", flush=True)
     warm.update(_second_process(docs, cache, args.dataset))
     rows = [("qabot", {**cold, **warm})]
@@ -152,9 +153,12 @@ def measure(
         print(f"{label}: tantivy ...", flush=True)
         folder = workdir / f"tantivy-{kind}-{size}"
         shutil.rmtree(folder, ignore_errors=True)
-        built = _run("_tantivy", "build", str(docs), str(folder), str(args.dataset))
+        built = _run("_tantivy", "build", str(docs), str(folder), str(args.dataset), first)
         rows.append(
-            ("tantivy", {**built, **_run("_tantivy", "warm", str(docs), str(folder), str(args.dataset))})
+            (
+                "tantivy",
+                {**built, **_run("_tantivy", "warm", str(docs), str(folder), str(args.dataset), first)},
+            )
         )
         print(json.dumps({"corpus": kind, "size": size, "tantivy": rows[-1][1]}), flush=True)
     return rows
@@ -196,7 +200,7 @@ def run(args: argparse.Namespace, workdir: Path, seed: Any, writers: dict[str, C
             docs = workdir / f"corpus-{kind}-{size}"
             if not docs.exists():
                 writers[kind](seed, size, docs)
-            for system, row in measure(args, kind, size, docs, workdir):
+            for system, row in measure(args, kind, size, docs, workdir, seed.questions[0]):
                 results.setdefault(kind, []).append((size, system, row))
     print(f"load average after: {os.getloadavg()}", flush=True)
     for kind, rows in results.items():
@@ -208,19 +212,4 @@ def run(args: argparse.Namespace, workdir: Path, seed: Any, writers: dict[str, C
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
-        mode, rest = sys.argv[1], sys.argv[2:]
-        out: dict[str, Any]
-        if mode == "_cold":
-            out = child_cold(Path(rest[0]), Path(rest[1]))
-        elif mode == "_warm":
-            out = child_warm(Path(rest[0]), Path(rest[1]), Path(rest[2]), rest[3] == "full", int(rest[4]))
-        elif mode == "_serve":
-            out = child_serve(Path(rest[0]), Path(rest[1]), Path(rest[2]))
-        elif mode == "_tantivy":
-            out = child_tantivy(rest[0], Path(rest[1]), Path(rest[2]), Path(rest[3]), int(rest[4]))
-        else:
-            out = child_reference(Path(rest[0]), Path(rest[1]), int(rest[2]))
-        print(json.dumps(out))
-    else:
-        main()
+    main()
