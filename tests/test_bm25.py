@@ -314,3 +314,30 @@ def test_check_rejects_inconsistent_postings() -> None:
         TermCounts(
             counts.vocab[::-1].copy(), counts.terms, counts.counts, counts.sizes, counts.lengths
         ).check()
+
+
+@pytest.mark.parametrize("thorough", [False, True])
+def test_check_rejects_segments_out_of_order_without_a_pass_over_the_postings(
+    monkeypatch: pytest.MonkeyPatch, thorough: bool
+) -> None:
+    from retrieval.index import postings as module
+
+    monkeypatch.setattr(module, "SEGMENT", 2)  # 5 passages: 3 segments, 2 split points a term
+    built = Postings.build(TermCounts.count([["a", "b"], ["a"], ["a", "c"], ["b"], ["a"]]))
+    built.check(thorough)
+    a = 0  # "a": in passages 0, 1, 2, 4: its segments start at 0, 2, 3 of its 4 postings
+    assert built.splits[a].tolist() == [2, 3]
+
+    def with_splits(row: list[int]) -> Postings:
+        splits = built.splits.copy()
+        splits[a] = row
+        return Postings(built.keys, built.indptr, built.ids, splits, built.tf, built.maxtf, built.lengths)
+
+    for row in ([3, 2], [-1, 3], [2, 5]):  # backwards; before the first posting; past the last
+        with pytest.raises(ValueError, match="segments are not in order"):
+            with_splits(row).check(thorough)
+    keys = built.keys[::-1].copy()
+    with pytest.raises(ValueError, match="not sorted"):
+        Postings(keys, built.indptr, built.ids, built.splits, built.tf, built.maxtf, built.lengths).check(
+            thorough
+        )

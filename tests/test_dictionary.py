@@ -184,7 +184,6 @@ def test_the_index_cache_key_covers_jiebas_files_and_jieba_rs_but_not_where_they
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import dataclasses
-    import importlib.metadata
 
     from retrieval.store.cachekey import cache_key
 
@@ -195,8 +194,15 @@ def test_the_index_cache_key_covers_jiebas_files_and_jieba_rs_but_not_where_they
     lexicon = other._lexicon
     other._lexicon = dataclasses.replace(lexicon, base=dataclasses.replace(lexicon.base, digest="0" * 64))
     assert cache_key(other, 400) != key
-    version = importlib.metadata.version
-    monkeypatch.setattr(
-        importlib.metadata, "version", lambda name: "0.2.3" if name == "rjieba" else version(name)
-    )
+    newer = tmp_path / "site"  # another rjieba first on the path, as an upgrade leaves it
+    (newer / "rjieba-0.2.3.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(newer))
     assert cache_key(tokenizer, 400) != key
+
+
+def test_the_versions_in_the_cache_key_are_importlib_metadatas() -> None:
+    import importlib.metadata
+
+    from retrieval.store.cachekey import _PACKAGES, installed_versions
+
+    assert installed_versions(_PACKAGES) == {name: importlib.metadata.version(name) for name in _PACKAGES}

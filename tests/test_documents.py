@@ -110,3 +110,42 @@ def test_a_declared_gb2312_or_gbk_label_is_read_as_gb18030(label: str) -> None:
     data = "朱镕基".encode("gbk")  # 镕 is in GBK, not in GB2312
     assert decode(data, label) == "朱镕基"
     assert decode(data) != "朱镕基"  # what detection alone makes of them
+
+
+def test_the_document_files_are_those_a_recursive_glob_finds_in_its_order(tmp_path: Path) -> None:
+    """One ``stat`` a file (``os.scandir``), and the same files in the same order as the
+    rule it replaced: every path under the folder, sorted, not hidden, a document's
+    suffix, a file (links to files followed; folders behind links not entered)."""
+    import os
+
+    from retrieval.documents.reader import REFUSED_SUFFIXES, SUFFIXES, document_entries
+
+    docs = tmp_path / "docs"
+    names = [
+        "a.txt", "B.MD", "a b.txt", "a-b.txt", "a.b/c.txt", "a/b.md", "a/b/c.markdown", "中文/文档.txt",
+        "z/.hidden.txt", ".secret/x.txt", "old.doc", "notes.text", "x.pdf", "y.HTML", "w.docx", "noext",
+        "deep/er/still/q.md", "deep/er.txt",
+    ]  # fmt: skip
+    for name in names:
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("字", encoding="utf-8")
+    (docs / "dir.txt").mkdir()  # a folder with a document's suffix
+    (docs / "link.txt").symlink_to(docs / "a.txt")
+    (docs / "broken.md").symlink_to(docs / "missing.md")
+    (docs / "linked").symlink_to(docs / "deep", target_is_directory=True)
+    os.symlink(tmp_path / "elsewhere", docs / "dangling")
+
+    def by_glob(folder: Path) -> list[Path]:
+        found = []
+        for path in sorted(folder.rglob("*")):
+            hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+            suffix = path.suffix.lower()
+            if not hidden and (suffix in SUFFIXES or suffix in REFUSED_SUFFIXES) and path.is_file():
+                found.append(path)
+        return found
+
+    entries = document_entries(docs)
+    assert [path for _, path, _ in entries] == by_glob(docs)
+    assert len(entries) == 15
+    assert [source for source, _, _ in entries] == [p.relative_to(docs).as_posix() for p in by_glob(docs)]
+    assert all(status.st_size == path.stat().st_size for _, path, status in entries)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,15 +52,42 @@ class Reading:
 def document_files(folder: Path) -> Iterator[Path]:
     """Every document file under ``folder``, recursively, hidden ones aside, in order
     (legacy ``.doc`` files too, to be refused with a reason)."""
+    for _, path, _ in document_entries(folder):
+        yield path
+
+
+def document_entries(folder: Path) -> list[tuple[str, Path, os.stat_result]]:
+    """``document_files`` with each one's source name (its path under ``folder``, with
+    ``/``) and ``stat``: one ``stat`` a file (symbolic links to files followed, to
+    folders not; folders that cannot be listed left out)."""
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "does not exist"
         raise DocumentsError(f"documents folder {folder} {what}")
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        hidden = any(part.startswith(".") for part in relative.parts)
-        suffix = path.suffix.lower()
-        if not hidden and (suffix in SUFFIXES or suffix in REFUSED_SUFFIXES) and path.is_file():
-            yield path
+    found: list[tuple[tuple[str, ...], Path, os.stat_result]] = []
+    wanted = (*SUFFIXES, *REFUSED_SUFFIXES)
+
+    def walk(directory: Path, parts: tuple[str, ...]) -> None:
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except PermissionError:
+            return
+        for entry in entries:
+            if entry.name.startswith("."):  # hidden, and so is everything in it
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(directory / entry.name, (*parts, entry.name))
+                elif os.path.splitext(entry.name)[1].lower() in wanted:
+                    status = entry.stat()
+                    if stat.S_ISREG(status.st_mode):
+                        found.append(((*parts, entry.name), directory / entry.name, status))
+            except OSError:
+                continue
+
+    walk(folder, ())
+    found.sort(key=lambda item: item[0])  # as sorted paths are: part by part
+    return [("/".join(parts), path, status) for parts, path, status in found]
 
 
 def passages_of(outline: Outline, source: str, max_chars: int) -> Document:

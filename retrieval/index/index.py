@@ -56,6 +56,8 @@ def passage_terms(tokenizer: Tokenizer, passage: Passage) -> PassageTerms:
 def tabled(documents: Sequence[Document]) -> tuple[tuple[Document, ...], PassageTable]:
     """``documents`` with their passages in one ``PassageTable`` (each document a slice of it)."""
     table = PassageTable.concat([document.passages for document in documents])
+    if all(_slice_of(document.passages, table) for document in documents):
+        return tuple(documents), table  # they are its slices already (a mapped snapshot's)
     sliced = []
     start = 0
     for document in documents:
@@ -63,6 +65,10 @@ def tabled(documents: Sequence[Document]) -> tuple[tuple[Document, ...], Passage
         sliced.append(dataclasses.replace(document, passages=table[start : start + count]))
         start += count
     return tuple(sliced), table
+
+
+def _slice_of(passages: Sequence[Passage], table: PassageTable) -> bool:
+    return isinstance(passages, PassageTable) and passages.text is table.text and passages.ends is table.ends
 
 
 @dataclass(frozen=True)

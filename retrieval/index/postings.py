@@ -173,13 +173,13 @@ class Postings:
         sizes = np.diff(self.indptr)
         if (self.keys[1:] <= self.keys[:-1]).any() or (sizes < 1).any():
             raise ValueError("postings' terms are not sorted")
-        bounds = np.concatenate([np.zeros((terms, 1), np.int64), self.splits, sizes[:, None]], axis=1)
-        if (np.diff(bounds, axis=1) < 0).any():
+        bounds = [self.splits[:, j] for j in range(self.splits.shape[1])]  # each segment's start
+        if any((high < low).any() for low, high in zip([0, *bounds], [*bounds, sizes], strict=True)):
             raise ValueError("postings' segments are not in order")
         if not thorough:
             return
         last = _segments(self.size) - 1
-        starts = self.indptr[:-1] + bounds[:, last]
+        starts = self.indptr[:-1] + (self.splits[:, last - 1] if last else 0)
         tail = starts < self.indptr[1:]
         if tail.any():  # the last segment's ids must be passages
             edges = np.minimum(np.stack([starts, self.indptr[1:]], axis=1).ravel()[:-1], self.ids.size - 1)

@@ -161,16 +161,13 @@ class IndexCache:
             if meta.get("key") != self.key or meta.get("docs_dir") != str(docs_dir.resolve()):
                 raise ValueError("it is for another folder or settings")
             return {
-                str(docs_dir / source): ((int(i), int(n), int(m), int(c)), str(digest))
+                str(source): ((int(i), int(n), int(m), int(c)), str(digest))
                 for source, (i, n, m, c), digest in meta["files"]
             }
 
         return self.files.load(self.stamps_path(docs_dir), parse) or {}
 
     def save_stamps(self, docs_dir: Path, known: Known) -> None:
-        files = [
-            [Path(path).relative_to(docs_dir).as_posix(), list(stamp), digest]
-            for path, (stamp, digest) in sorted(known.items())
-        ]
+        files = [[source, list(stamp), digest] for source, (stamp, digest) in sorted(known.items())]
         meta = {"key": self.key, "docs_dir": str(docs_dir.resolve()), "files": files}
         self.files.write(self.stamps_path(docs_dir), meta, {})

@@ -5,10 +5,11 @@ Layout: the arrays' bytes from offset 0, each at a 64-byte boundary; the
 header (``meta`` and each array's name, type, shape and place, and a CRC-32 of
 every ``CHUNK`` bytes of it); the trailer: the header's length and CRC-32, and
 ``MAGIC``. A file is checked once, when it is mapped: its size, the trailer,
-the header's CRC and every chunk's CRC (on every core, each chunk's pages
-handed back to the system once checked, so loading does not hold the whole
-file); a file that is cut short, foreign or damaged raises ``ValueError``
-naming what is wrong (the array, for a CRC). Mapped files are never written again:
+the header's CRC and every chunk's CRC (on every core, in the background while
+the caller makes sense of the header: ``open_file``; each chunk's pages handed
+back to the system once checked, so loading does not hold the whole file); a
+file that is cut short, foreign or damaged raises ``ValueError`` naming what is
+wrong (the array, for a CRC). Mapped files are never written again:
 writers write a new file and rename it over the old one
 (``retrieval.store.cachefolder``), so a process that has the old one mapped
 keeps reading the old one, whole.
@@ -20,8 +21,8 @@ import json
 import mmap
 import os
 import zlib
-from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -77,32 +78,47 @@ def _cores() -> int:
 Piece = tuple[str, int, int, int]  # an array's name, the first and past-last byte of a chunk of it, its CRC
 
 
-def _damaged(mapping: mmap.mmap, pieces: list[Piece]) -> Piece | None:
-    """The first piece whose CRC is wrong, if any; each piece's pages are handed back once read."""
+Verify = Callable[[], None]  # waits for a file's check; raises ``ValueError`` if it is damaged
+
+
+def _checking(mapping: mmap.mmap, pieces: list[Piece]) -> Verify:
+    """Start checking every piece's CRC on every core (zlib releases the GIL: the caller
+    goes on meanwhile), each piece's pages handed back once read; the returned function
+    waits for the check and raises naming the first damaged piece."""
     view = memoryview(mapping)
     page = mmap.PAGESIZE
 
     def check(piece: Piece) -> bool:
         _, start, end, crc = piece
-        sound = zlib.crc32(view[start:end]) == crc  # releases the GIL: pieces in parallel
+        sound = zlib.crc32(view[start:end]) == crc
         first, last = -(-start // page) * page, end // page * page
         if last > first and hasattr(mapping, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
             mapping.madvise(mmap.MADV_DONTNEED, first, last - first)  # still cached, no longer ours
         return sound
 
-    try:
-        results: list[bool] | None = None
-        if len(pieces) > 1:
-            try:
-                with ThreadPoolExecutor(min(_cores(), len(pieces))) as pool:
-                    results = list(pool.map(check, pieces))
-            except RuntimeError:  # no new threads (the interpreter is exiting): one at a time
-                results = None
-        if results is None:
-            results = [check(piece) for piece in pieces]
-    finally:
-        view.release()
-    return next((piece for piece, sound in zip(pieces, results, strict=True) if not sound), None)
+    pool: ThreadPoolExecutor | None = None
+    futures: list[Future[bool]] = []
+    if len(pieces) > 1:
+        try:
+            pool = ThreadPoolExecutor(min(_cores(), len(pieces)), thread_name_prefix="qabot-crc")
+            futures = [pool.submit(check, piece) for piece in pieces]
+        except RuntimeError:  # no new threads (the interpreter is exiting): one at a time, below
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+            pool, futures = None, []
+
+    def verify() -> None:
+        try:
+            results = [f.result() for f in futures] if pool is not None else [check(p) for p in pieces]
+        finally:
+            if pool is not None:
+                pool.shutdown()
+            view.release()
+        bad = next((piece for piece, sound in zip(pieces, results, strict=True) if not sound), None)
+        if bad is not None:
+            raise ValueError(f"its array {bad[0]} is damaged (CRC of its bytes {bad[1]}-{bad[2]})")
+
+    return verify
 
 
 def _header(mapping: mmap.mmap, size: int) -> tuple[dict[str, Any], int]:
@@ -133,6 +149,15 @@ def array_places(path: Path) -> dict[str, tuple[int, int]]:
 def read_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The ``meta`` and arrays (read-only views of the mapped file) of a file
     ``write_file`` wrote; ``ValueError`` unless it is whole and sound."""
+    meta, arrays, verify = open_file(path)
+    verify()
+    return meta, arrays
+
+
+def open_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray], Verify]:
+    """``read_file``, its CRCs still being checked: the arrays are not to be trusted until
+    the returned ``verify()`` has returned (it raises ``ValueError`` if they are damaged);
+    sizes, places and the header are checked already."""
     with open(path, "rb") as file:
         size = os.fstat(file.fileno()).st_size
         if size < _TRAILER:
@@ -169,10 +194,7 @@ def read_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             arrays[name] = np.zeros(shape, dtype)
     if end != data:
         raise ValueError("its arrays do not fill it")
-    bad = _damaged(mapping, pieces)
-    if bad is not None:
-        raise ValueError(f"its array {bad[0]} is damaged (CRC of its bytes {bad[1]}-{bad[2]})")
     meta = header["meta"]
     if not isinstance(meta, dict):
         raise ValueError("its metadata is not an object")
-    return meta, arrays
+    return meta, arrays, _checking(mapping, pieces)

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from retrieval.store.cachefile import read_file, write_file
+from retrieval.store.cachefile import open_file, write_file
 
 log = logging.getLogger("retrieval.store.cache")  # the cache's warnings, under one name
 _T = TypeVar("_T")
@@ -63,8 +63,11 @@ class CacheFolder:
         """What ``parse`` makes of the file at ``path``; None when there is none, or
         when it does not parse (then it is deleted with a warning)."""
         try:
-            meta, archive = read_file(path)
-            loaded = parse(meta, archive)
+            meta, archive, verify = open_file(path)
+            try:
+                loaded = parse(meta, archive)  # while its CRCs are checked
+            finally:
+                verify()  # nothing of it is used before its CRCs are known to be right
         except FileNotFoundError:
             return None
         except Exception as error:  # anything at all: the file is not to be trusted

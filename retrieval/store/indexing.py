@@ -40,7 +40,6 @@ from retrieval.store.cachekey import cache_key
 from retrieval.store.counting import Indexed, Job
 from retrieval.store.progress import Progress
 from retrieval.store.scanning import Known, scan, stamps
-from retrieval.store.workers import index_files
 from retrieval.text.cuts import Cuts
 from retrieval.text.tokenizer import Tokenizer
 
@@ -162,7 +161,10 @@ def build_index(
         bar.advance()
 
     try:
-        index_files(jobs, folder, config.passage_max_chars, tokenizer, done, workers)
+        if jobs:  # (the workers' module brings multiprocessing: ~35 ms a start that needs none)
+            from retrieval.store.workers import index_files
+
+            index_files(jobs, folder, config.passage_max_chars, tokenizer, done, workers)
     finally:
         bar.close()
 

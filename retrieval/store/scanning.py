@@ -20,14 +20,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.documents.reader import Skipped, document_files
+from retrieval.documents.reader import Skipped, document_entries
 
 # A file changed less than this long before it was hashed is hashed again next time.
 SETTLED_NS = 2_000_000_000
 
 Stamp = tuple[int, int, int, int]  # inode, size, mtime, ctime (ns)
 
-Known = dict[str, tuple[Stamp, str]]  # file: the stamp it was hashed at, and the hash
+Known = dict[str, tuple[Stamp, str]]  # source name: the stamp its file was hashed at, and the hash
 _known: dict[Path, Known] = {}  # per folder, the files of its last scan
 _lock = threading.Lock()
 
@@ -44,19 +44,18 @@ def _stamp(status: os.stat_result) -> Stamp:
     return (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
 
-def _digest(path: Path, known: Known, seen: Known, now: int) -> tuple[str, int]:
-    """The sha256 and size of ``path``'s content, reusing the last hash while its stat stands."""
-    key = str(path)
-    before = _stamp(os.stat(path))
-    last = known.get(key)
+def _digest(
+    path: Path, status: os.stat_result, last: tuple[Stamp, str] | None, now: int
+) -> tuple[str, int, bool]:
+    """The sha256 and size of ``path``'s content (``status`` its stat), reusing ``last``
+    hash while its stat stands; and whether that hash may be kept for next time."""
+    before = _stamp(status)
     if last is not None and last[0] == before:
-        seen[key] = last
-        return last[1], before[1]
+        return last[1], before[1], True
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    if _stamp(os.stat(path)) == before and max(before[2], before[3]) < now - SETTLED_NS:
-        seen[key] = (before, digest)
-    return digest, len(data)
+    settled = _stamp(os.stat(path)) == before and max(before[2], before[3]) < now - SETTLED_NS
+    return digest, len(data), settled
 
 
 def scan(folder: Path, remembered: Known | None = None) -> tuple[list[File], dict[str, Skipped], list[str]]:
@@ -70,14 +69,15 @@ def scan(folder: Path, remembered: Known | None = None) -> tuple[list[File], dic
     with _lock:
         known = {**(remembered or {}), **_known.get(folder, {})}
     seen: Known = {}
-    for path in document_files(folder):
-        source = path.relative_to(folder).as_posix()
+    for source, path, status in document_entries(folder):
         sources.append(source)
         try:
-            digest, size = _digest(path, known, seen, now)
+            digest, size, settled = _digest(path, status, known.get(source), now)
         except OSError as error:
             skipped[source] = Skipped(source, error.strerror or str(error))
             continue
+        if settled:
+            seen[source] = (_stamp(status), digest)
         files.append(File(path, source, digest, size))
     with _lock:
         _known[folder] = seen

@@ -1,12 +1,11 @@
-"""English words to their stems, so "opens" finds "open": the home of snowballstemmer."""
+"""English words to their stems, so "opens" finds "open": the home of snowballstemmer
+(imported at the first English word: it loads every language's stemmer, ~20 ms a start)."""
 
 from __future__ import annotations
 
 import re
 import threading
 from functools import lru_cache
-
-import snowballstemmer
 
 _ENGLISH = re.compile(r"[a-z]+")
 _local = threading.local()
@@ -21,5 +20,7 @@ def stem(word: str) -> str:
 def _stem(word: str) -> str:
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
+        import snowballstemmer
+
         stemmer = _local.stemmer = snowballstemmer.stemmer("english")
     return str(stemmer.stemWord(word))
