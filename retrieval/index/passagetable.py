@@ -6,12 +6,13 @@ passage's end in it, in bytes), their titles, headings and sources numbers
 into a table of distinct strings, with their paragraph, part and page numbers: the
 arrays the index cache maps from its file (``retrieval.store.cache``), so
 processes serving the same cache share them, and a passage is decoded only
-when it is shown.
+when it is shown (read from the file then, ``read``: the blob's pages do not
+join the process's memory as passages are shown).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import overload
 
 import numpy as np
@@ -28,7 +29,7 @@ class PassageTable(Sequence[Passage]):
     """Passages ``first`` to ``first + count - 1`` of the arrays: passage ``i``'s
     text is ``text[ends[i - 1]:ends[i]]`` (UTF-8), its other fields ``info[i]``."""
 
-    __slots__ = ("_count", "_first", "ends", "info", "strings", "text")
+    __slots__ = ("_count", "_first", "_read", "ends", "info", "strings", "text")
 
     def __init__(
         self,
@@ -38,6 +39,7 @@ class PassageTable(Sequence[Passage]):
         strings: Sequence[str],
         first: int = 0,
         count: int | None = None,
+        read: Callable[[int, int], bytes] | None = None,
     ) -> None:
         self.text = text  # uint8
         self.ends = ends  # int64 (passages)
@@ -45,6 +47,7 @@ class PassageTable(Sequence[Passage]):
         self.strings = strings
         self._first = first
         self._count = len(ends) - first if count is None else count
+        self._read = read  # bytes start to end of ``text`` (from its file: not its mapped pages)
 
     @classmethod
     def pack(cls, passages: Iterable[Passage]) -> PassageTable:
@@ -118,9 +121,8 @@ class PassageTable(Sequence[Passage]):
             start, stop, step = index.indices(self._count)
             if step != 1:
                 raise ValueError("passage tables are sliced in steps of 1")
-            return PassageTable(
-                self.text, self.ends, self.info, self.strings, self._first + start, max(stop - start, 0)
-            )
+            first, count = self._first + start, max(stop - start, 0)
+            return PassageTable(self.text, self.ends, self.info, self.strings, first, count, self._read)
         if index < 0:
             index += self._count
         if not 0 <= index < self._count:
@@ -128,7 +130,8 @@ class PassageTable(Sequence[Passage]):
         i = self._first + index
         start = int(self.ends[i - 1]) if i else 0
         title, heading, source, paragraph, part, page = self.info[i].tolist()
-        text = self.text[start : int(self.ends[i])].tobytes().decode()
+        end = int(self.ends[i])
+        text = (self._read(start, end) if self._read else self.text[start:end].tobytes()).decode()
         strings = self.strings
         return Passage(text, strings[title], strings[heading], strings[source], paragraph, part, page)
 
@@ -163,4 +166,4 @@ def _whole_of(tables: Sequence[PassageTable]) -> PassageTable | None:
         position += table._count
     if position != len(base.ends):
         return None
-    return PassageTable(base.text, base.ends, base.info, base.strings)
+    return PassageTable(base.text, base.ends, base.info, base.strings, read=base._read)

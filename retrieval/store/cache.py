@@ -45,6 +45,7 @@ import numpy as np
 from retrieval.index.passagetable import PassageTable
 from retrieval.index.postings import Postings
 from retrieval.passage import Document
+from retrieval.store.cachefile import FileBytes
 from retrieval.store.cachefolder import SUFFIX, CacheFolder
 from retrieval.store.cachekey import CACHE_FORMAT
 from retrieval.store.scanning import Known
@@ -92,11 +93,15 @@ class IndexCache:
     def load_snapshot(self, docs_dir: Path) -> Snapshot | None:
         """The last index saved for ``docs_dir``, if any (and sound), mapped."""
 
-        def parse(meta: dict[str, Any], archive: dict[str, np.ndarray]) -> Snapshot:
+        def parse(meta: dict[str, Any], archive: dict[str, np.ndarray], raw: FileBytes) -> Snapshot:
             if meta.get("key") != self.key or meta.get("docs_dir") != str(docs_dir.resolve()):
                 raise ValueError("it is for another folder or settings")
             table = PassageTable(
-                archive["passages.text"], archive["passages.ends"], archive["passages.info"], meta["strings"]
+                archive["passages.text"],
+                archive["passages.ends"],
+                archive["passages.info"],
+                meta["strings"],
+                read=raw.reader("passages.text"),  # a passage shown: its bytes, not the mapping's pages
             )
             table.check()
             fields = []
@@ -157,7 +162,7 @@ class IndexCache:
     def load_stamps(self, docs_dir: Path) -> Known:
         """The ``stat`` and hash of each of ``docs_dir``'s files when last hashed (none if unknown)."""
 
-        def parse(meta: dict[str, Any], archive: dict[str, np.ndarray]) -> Known:
+        def parse(meta: dict[str, Any], archive: dict[str, np.ndarray], raw: FileBytes) -> Known:
             if meta.get("key") != self.key or meta.get("docs_dir") != str(docs_dir.resolve()):
                 raise ValueError("it is for another folder or settings")
             return {

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import weakref
 import zlib
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -146,28 +147,68 @@ def array_places(path: Path) -> dict[str, tuple[int, int]]:
     return places
 
 
+class FileBytes:
+    """An array's bytes read from the mapped file with ``os.pread`` (the same open file
+    as the mapping), not through the mapping: what is read once in a while (a passage's
+    text, to show it) does not leave the mapping's pages in the process's memory."""
+
+    def __init__(self, fd: int, places: dict[str, int]) -> None:
+        self._fd = fd
+        self._places = places  # each array's first byte in the file
+        weakref.finalize(self, os.close, fd)
+
+    def reader(self, name: str) -> Callable[[int, int], bytes]:
+        """Bytes ``start`` to ``end`` of array ``name``."""
+        offset = self._places[name]
+
+        def read(start: int, end: int) -> bytes:
+            data = os.pread(self._fd, end - start, offset + start)
+            while len(data) < end - start:  # (a regular file gives all at once but at its end)
+                more = os.pread(self._fd, end - start - len(data), offset + start + len(data))
+                if not more:
+                    raise ValueError("the index cache file is cut short")
+                data += more
+            return data
+
+        return read
+
+
 def read_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The ``meta`` and arrays (read-only views of the mapped file) of a file
     ``write_file`` wrote; ``ValueError`` unless it is whole and sound."""
-    meta, arrays, verify = open_file(path)
+    meta, arrays, verify, _ = open_file(path)
     verify()
     return meta, arrays
 
 
-def open_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray], Verify]:
+def open_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray], Verify, FileBytes]:
     """``read_file``, its CRCs still being checked: the arrays are not to be trusted until
     the returned ``verify()`` has returned (it raises ``ValueError`` if they are damaged);
-    sizes, places and the header are checked already."""
+    sizes, places and the header are checked already. With the arrays' bytes to read
+    from the file itself (``FileBytes``)."""
     with open(path, "rb") as file:
         size = os.fstat(file.fileno()).st_size
         if size < _TRAILER:
             raise ValueError("it is not an index cache file (too short)")
         mapping = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        fd = os.dup(file.fileno())
+    try:
+        meta, arrays, verify, places = _opened(mapping, size)
+    except BaseException:
+        os.close(fd)
+        raise
+    return meta, arrays, verify, FileBytes(fd, places)
+
+
+def _opened(
+    mapping: mmap.mmap, size: int
+) -> tuple[dict[str, Any], dict[str, np.ndarray], Verify, dict[str, int]]:
     header, length = _header(mapping, size)
     data = int(header["size"])
     if data + length + _TRAILER != size:
         raise ValueError("it is cut short or too long")
     arrays: dict[str, np.ndarray] = {}
+    places: dict[str, int] = {}
     pieces: list[Piece] = []
     end = 0
     for item in header["arrays"]:
@@ -181,6 +222,7 @@ def open_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray], Verify
         if count < 0 or offset != end or offset + count * dtype.itemsize > data:
             raise ValueError(f"its array {name} is out of place")
         end = offset + _padded(count * dtype.itemsize)
+        places[name] = offset
         crcs = [int(c) for c in item["crcs"]]
         if len(crcs) != -(-(end - offset) // CHUNK):
             raise ValueError(f"its array {name}'s checksums do not cover it")
@@ -197,4 +239,4 @@ def open_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray], Verify
     meta = header["meta"]
     if not isinstance(meta, dict):
         raise ValueError("its metadata is not an object")
-    return meta, arrays, _checking(mapping, pieces)
+    return meta, arrays, _checking(mapping, pieces), places

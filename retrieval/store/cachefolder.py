@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from retrieval.store.cachefile import open_file, write_file
+from retrieval.store.cachefile import FileBytes, open_file, write_file
 
 log = logging.getLogger("retrieval.store.cache")  # the cache's warnings, under one name
 _T = TypeVar("_T")
@@ -59,13 +59,15 @@ class CacheFolder:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
 
-    def load(self, path: Path, parse: Callable[[dict[str, Any], dict[str, np.ndarray]], _T]) -> _T | None:
+    def load(
+        self, path: Path, parse: Callable[[dict[str, Any], dict[str, np.ndarray], FileBytes], _T]
+    ) -> _T | None:
         """What ``parse`` makes of the file at ``path``; None when there is none, or
         when it does not parse (then it is deleted with a warning)."""
         try:
-            meta, archive, verify = open_file(path)
+            meta, archive, verify, raw = open_file(path)
             try:
-                loaded = parse(meta, archive)  # while its CRCs are checked
+                loaded = parse(meta, archive, raw)  # while its CRCs are checked
             finally:
                 verify()  # nothing of it is used before its CRCs are known to be right
         except FileNotFoundError:
