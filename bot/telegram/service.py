@@ -87,10 +87,16 @@ def example_questions(library: Library, count: int = 3, tries: int = 30) -> tupl
     """Questions the documents answer: the last part of their section headings
     (then, if too few, the start of passages), spread over the documents."""
     passages = library.index.passages
-    headings = [_last_part(p.heading) for p in passages if p.heading.strip()]
-    starts = [_first_words(p.text) for p in passages]
-    candidates = list(dict.fromkeys(c for c in headings + starts if c))
-    candidates = _spread(candidates[: max(len(set(headings)), count)], tries)
+    headings = [part for part in map(_last_part, passages.headings()) if part]  # none decoded
+    wanted = max(len(set(headings)), count)
+    candidates = list(dict.fromkeys(headings))
+    for number in range(len(passages)):  # passages decoded only while there are too few headings
+        if len(candidates) >= wanted:
+            break
+        start = _first_words(passages[number].text)
+        if start and start not in candidates:
+            candidates.append(start)
+    candidates = _spread(candidates[:wanted], tries)
     good = [c for c in candidates if library.ask(c, 1).found]
     return tuple(_spread(good, count))
 

@@ -139,6 +139,14 @@ class PassageTable(Sequence[Passage]):
         for i in range(self._count):
             yield self[i]
 
+    def headings(self) -> list[str]:
+        """The distinct headings of these passages (blank ones aside), in the order they
+        first come; from the table of strings, no passage decoded."""
+        numbers = self.info[self._first : self._first + self._count, HEADING]
+        distinct, first = np.unique(numbers, return_index=True)
+        ordered = distinct[np.argsort(first, kind="stable")].tolist()
+        return [self.strings[n] for n in ordered if self.strings[n].strip()]
+
     def check(self) -> None:
         """Raise ``ValueError`` unless the arrays fit together (for arrays read from disk)."""
         if self.text.dtype != np.uint8 or self.ends.dtype != np.int64 or self.info.dtype != np.int32:
