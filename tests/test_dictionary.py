@@ -206,3 +206,33 @@ def test_the_versions_in_the_cache_key_are_importlib_metadatas() -> None:
     from retrieval.store.cachekey import _PACKAGES, installed_versions
 
     assert installed_versions(_PACKAGES) == {name: importlib.metadata.version(name) for name in _PACKAGES}
+
+
+@pytest.mark.usefixtures("quick_builds")
+def test_the_files_of_other_dictionaries_are_deleted_once_these_are_built(tmp_path: Path) -> None:
+    """An earlier jieba's (or format's) files go after a build; a process still mapping
+    them keeps reading them; files that are not a dictionary's stay; a start that only
+    maps the files deletes nothing."""
+    import mmap
+
+    folder = tmp_path / "dictionary"
+    folder.mkdir()
+    old = {
+        f"jieba-00000000000000{n}{suffix}": bytes([n]) * 5000
+        for n in (1, 2)
+        for suffix in (".marisa", ".tables")
+    }
+    for name, data in old.items():
+        (folder / name).write_bytes(data)
+    (folder / "notes.txt").write_text("kept", encoding="utf-8")
+    with open(folder / "jieba-000000000000001.tables", "rb") as file:
+        running = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)  # another process's
+    _same_words(mapped(folder))
+    left = sorted(p.name for p in folder.iterdir())
+    assert len(left) == 3 and "notes.txt" in left and not set(old) & set(left)
+    assert running[:] == bytes([1]) * 5000
+    running.close()
+    (folder / "jieba-000000000000003.tables").write_bytes(b"\3" * 64)  # after the build
+    dictionary._loaded.clear()
+    _same_words(mapped(folder))  # mapped, not built
+    assert (folder / "jieba-000000000000003.tables").exists()

@@ -8,7 +8,8 @@ cache's): ``jieba-<id>.marisa``, a MARISA trie of the keys (1.2 MiB), and
 then each key's count (uint32) and the HMM's log probabilities (float64).
 Every process maps them (``mmap``): about a millisecond, and the pages are the
 page cache's, shared by every process using them. ``<id>`` comes from jieba's
-files' sizes and times, so another jieba builds other files.
+files' sizes and times, so another jieba builds other files (and, once they are
+saved, deletes the earlier ones: processes mapping those keep reading them).
 
 The sizes and CRCs are checked once, when mapped; a missing, truncated, foreign
 or corrupt file is rebuilt (``retrieval.text.dictionaryfiles``). A folder that
@@ -39,6 +40,7 @@ from retrieval.text.dictionaryfiles import (
     discard,
     mapped_tables,
     padded,
+    remove_others,
     saved,
     tables_file,
 )
@@ -113,11 +115,12 @@ def jieba_dictionary(folder: Path | None) -> JiebaDictionary:
         return found
     if stem in _loaded:  # this process has it from another folder: no need to build it again
         known, trie, tables = _loaded[stem]
-        if folder is not None:
-            saved(folder, stem, trie.tobytes(), bytes(tables))
+        if folder is not None and saved(folder, stem, trie.tobytes(), bytes(tables)):
+            remove_others(folder, stem)
         return known
     trie_bytes, tables_bytes = _build(sources)
     if folder is not None and saved(folder, stem, trie_bytes, tables_bytes):
+        remove_others(folder, stem)
         found = _mapped(folder, stem)
         if found is not None:
             return found

@@ -105,3 +105,13 @@ def saved(folder: Path, stem: str, trie: bytes, tables: bytes) -> bool:
         log.warning("jieba's dictionary cannot be saved in %s (%s); it is built in memory", folder, error)
         return False
     return True
+
+
+def remove_others(folder: Path, stem: str) -> None:
+    """Delete the dictionary files of other stems (an earlier jieba, or format), once this
+    one's are saved: a process that has them mapped keeps reading them (the files go, not
+    their pages: Linux and macOS keep an unlinked file until it is unmapped)."""
+    for path in folder.glob("jieba-*"):
+        if path.suffix in (".marisa", ".tables") and path.stem != stem:
+            with contextlib.suppress(OSError):
+                path.unlink()
