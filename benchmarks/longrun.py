@@ -90,3 +90,17 @@ def print_question_log(rows: list[tuple[int, str, dict[str, Any]]]) -> None:
                 f"{figures['log_rows']:,.0f} questions, {figures['log_mib']:.1f} MiB, "
                 f"closing (writing the rest) {figures['log_close_s']:.2f} s"
             )
+
+
+def print_memory(rows: list[tuple[int, str, dict[str, Any]]]) -> None:
+    """What the bot's resident memory after the long run is made of, for the runs that measured it."""
+    for size, system, warm in rows:
+        parts = warm.get("memory_long")
+        if system == "qabot" and isinstance(parts, dict):
+            print(
+                f"as a bot, {size:,} passages, after the long run: RSS {warm['rss_long_mib']:.0f} MiB = "
+                f"mapped snapshot {parts['snapshot']:.0f} + jieba's dictionary files {parts['dictionary']:.0f} "
+                f"+ other files (interpreter, libraries) {parts['files']:.0f} + anonymous {parts['anonymous']:.0f}; "
+                f"unique (USS) {parts['unique']:.0f} MiB; importing the bot's code took "
+                f"{warm['rss_bot_mib'] - warm['rss_before_bot_mib']:.0f} MiB"
+            )

@@ -29,6 +29,32 @@ def uss_mib() -> float:
     return total / 1024
 
 
+def memory_parts() -> dict[str, float]:
+    """This process's resident memory by kind (MiB, from ``/proc/self/smaps``): the index
+    cache's mapped snapshot, jieba's mapped dictionary files, other files (the interpreter,
+    libraries), anonymous memory (Python's objects, NumPy's own arrays); and its unique part."""
+    parts = {"snapshot": 0.0, "dictionary": 0.0, "files": 0.0, "anonymous": 0.0, "unique": 0.0}
+    kind = "anonymous"
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        fields = line.split()
+        if not fields[0].endswith(":"):  # a mapping's first line: its range, ..., its file if any
+            name = fields[5] if len(fields) > 5 else ""
+            kind = (
+                "snapshot"
+                if name.endswith(".qix")
+                else "dictionary"
+                if "/dictionary/jieba-" in name
+                else "files"
+                if name.startswith("/")
+                else "anonymous"
+            )
+        elif fields[0] == "Rss:":
+            parts[kind] += int(fields[1]) / 1024
+        elif fields[0] in ("Private_Clean:", "Private_Dirty:"):
+            parts["unique"] += int(fields[1]) / 1024
+    return parts
+
+
 def peak_mib(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
@@ -123,6 +149,7 @@ def child_warm(
     # A long-running Telegram bot: its code loaded (as ``qabot telegram`` has it; a
     # running bot holds a little more), and many more distinct questions answered,
     # half of them written to a question log as the bot writes them.
+    rss_before_bot = rss_mib()
     for module in ("bot.cli", "bot.telegram.app"):
         importlib.import_module(module)
     rss_bot = rss_mib()
@@ -140,7 +167,9 @@ def child_warm(
         "peak_mib": loading_peak,
         "reload_s": reload_s,
         "rss_after_reload_mib": rss_after_reload,
+        "rss_before_bot_mib": rss_before_bot,
         "rss_bot_mib": rss_bot,
+        "memory_long": memory_parts(),
         "cache_bytes": size_on_disk(cache),
         **run,
     }

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from longrun import print_question_log
+from longrun import print_memory, print_question_log
 from targets import print_table, print_targets
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -206,6 +206,7 @@ def run(args: argparse.Namespace, workdir: Path, seed: Any, writers: dict[str, C
     for kind, rows in results.items():
         print_table(kind, rows)
         print_question_log(rows)
+        print_memory(rows)
     for kind, rows in results.items():
         print_targets(kind, rows)
     print(f"\nquestions: the dataset's {len(seed.questions)}; top 3; workdir {workdir}")
