@@ -55,17 +55,21 @@ class BulkCutter:
     def cut(self, text: str) -> list[str]:
         jieba = self._jieba or self.start()
         if not _WIDER.search(text):
-            cut: list[str] = jieba.cut(text, True)
-            if not self._lexicon.force_split and not _JOINED.search(text):
-                return cut  # no word of it can need the post-pass: spare going through them
-            return self._compatible(cut)
+            return self._cut(jieba, text)
         words: list[str] = []  # jieba's blocks one by one, the rest as jieba cuts it
         for block in _BLOCK.split(text):
             if _BLOCK.match(block):
-                words.extend(self._compatible(jieba.cut(block, True)))
+                words.extend(self._cut(jieba, block))
             else:
                 words.extend(x for part in _SKIP.split(block) for x in _pieces(part))
         return words
+
+    def _cut(self, jieba: Any, text: str) -> list[str]:
+        """jieba-rs's words of ``text`` (no CJK beyond jieba's blocks in it), made jieba's."""
+        cut: list[str] = jieba.cut(text, True)
+        if not self._lexicon.force_split and not _JOINED.search(text):
+            return cut  # no word of it can need the post-pass: spare going through them
+        return self._compatible(cut)
 
     def _compatible(self, cut: list[str]) -> list[str]:
         """jieba-rs's words, made jieba's (for a text with no CJK beyond jieba's blocks)."""
