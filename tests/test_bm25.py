@@ -173,6 +173,21 @@ def test_top_is_the_exact_best_n_over_weighted_fields(
     assert_exact_top(got, brute_scores(fields, query), n)
 
 
+@settings(max_examples=200, deadline=None)
+@given(corpus=SKEWED_CORPUS, context=SKEWED_CORPUS, query=SKEWED_QUERY, data=st.data())
+def test_added_scores_are_what_the_terms_score_for_those_passages(
+    corpus: list[list[str]], context: list[list[str]], query: list[str], data: st.DataObject
+) -> None:
+    """What the pool's common characters add: the full score (rank-bm25's, see above) of
+    the passages asked for, in any order, whichever segments they fall in."""
+    context = (context * len(corpus))[: len(corpus)]
+    fields = [(BM25Index(corpus), 1.0), (BM25Index(context), 0.75)]
+    wanted = data.draw(st.lists(st.integers(0, len(corpus) - 1), unique=True, max_size=10))
+    passages = np.asarray(wanted, dtype=np.intp)
+    added = maxscore.added_scores(fields, query, passages)
+    assert added == pytest.approx(brute_scores(fields, query)[passages], rel=1e-9, abs=1e-12)
+
+
 @pytest.mark.usefixtures("always_prune")
 def test_pruned_top_breaks_ties_by_passage() -> None:
     corpus = [["x", "a"]] * 3 + [["a"] * 3] * 20 + [["x", "a"]] * 3 + [["b"]] * 30

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from retrieval.documents.reader import parse_document, read_folder
+from retrieval.documents.splitter import sentences
 from tests.conftest import SEED, SEEDS
 
 SECTIONS = [
@@ -217,3 +221,15 @@ def test_plain_text_lines_ending_in_a_colon_or_comma_are_not_headings() -> None:
     for end in ("：", ":", "，", ",", "、"):
         text = f"标题\n\n{BODY}\n\n具体做法如下{end}\n\n{BODY}\n"
         assert outline_of(text) == [("", BODY), ("", f"具体做法如下{end}"), ("", BODY)], end
+
+
+# How sentences were found before they were found by their ends alone: one match a sentence.
+_ONE_SENTENCE = re.compile(r".*?(?:[。！？；!?;…]+|\.(?=\s))[”’」』）)\"']*|.+?$", re.S)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab中。！？；!?;….”’」』）)\"' \n\t", max_size=16))
+def test_sentences_are_found_as_one_match_a_sentence_finds_them(text: str) -> None:
+    expected = [m.span() for m in _ONE_SENTENCE.finditer(text) if m.end() > m.start()]
+    assert sentences(text) == expected
+    assert "".join(text[start:end] for start, end in sentences(text)) == text

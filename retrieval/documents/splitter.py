@@ -5,15 +5,23 @@ from __future__ import annotations
 import re
 
 # A sentence ends at 。！？；!?; (or a full stop followed by a space), with any closing quotes.
-_SENTENCE = re.compile(r".*?(?:[。！？；!?;…]+|\.(?=\s))[”’」』）)\"']*|.+?$", re.S)
+_END = re.compile(r"(?:[。！？；!?;…]+|\.(?=\s))[”’」』）)\"']*")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences of ``text``, covering it all."""
+    """(start, end) spans of the sentences of ``text``, covering it all: each
+    up to the end of the next sentence end; what follows the last one is a
+    sentence too, and a newline ending the text one of its own."""
     spans = []
-    for match in _SENTENCE.finditer(text):
-        if match.end() > match.start():
-            spans.append((match.start(), match.end()))
+    start = 0
+    for match in _END.finditer(text):
+        spans.append((start, match.end()))
+        start = match.end()
+    if start < len(text):
+        end = len(text) - 1 if text.endswith("\n") and len(text) - 1 > start else len(text)
+        spans.append((start, end))
+        if end < len(text):
+            spans.append((end, len(text)))
     return spans
 
 

@@ -137,8 +137,7 @@ class Index:
 
     def search(self, question: str, top_k: int) -> Answer:
         """The ``top_k`` passages that answer ``question``; none when nothing is relevant."""
-        found, query = self._answering(question, top_k)
-        weights = self.body.term_weights(list(query.terms))
+        found, weights = self._answering(question, top_k)
         hits: list[Hit] = []
         for number, score, passage, body in found:
             cuts = self.cuts.of(number) if self.cuts is not None else None
@@ -156,10 +155,10 @@ class Index:
             )
         return Answer(question=question, hits=tuple(hits))
 
-    def _answering(self, question: str, top_k: int) -> tuple[list[Found], Query]:
+    def _answering(self, question: str, top_k: int) -> tuple[list[Found], dict[str, float]]:
         """The best passages in ``_ranked`` order, cut after the last of them that
-        the "no answer" rule lets through (at most ``top_k``); and the question as
-        searched. One that fails the rule is still shown when one ranked below it
+        the "no answer" rule lets through (at most ``top_k``); and the terms
+        searched with their weights in the index (``BM25Index.term_weights``). One that fails the rule is still shown when one ranked below it
         passes: the ranking orders, the rule decides whether to answer."""
         if not question.strip():
             raise QuestionError("the question is empty")
@@ -167,33 +166,34 @@ class Index:
             raise QuestionError(f"top-k must be at least 1, not {top_k}")
         query = make_query(self.tokenizer, self.body, question)
         relevance = Relevance(self.tokenizer, query.words)
+        idf = self.body.term_weights([*query.terms, *query.words])
+        terms = {term: idf[term] for term in query.terms}
+        words = {word: idf[word] for word in query.words}
         found: list[Found] = []
         answered = 0  # how many of ``found`` are the answer
-        for number, score, passage, body in self._ranked(query, top_k + EXTRA_CANDIDATES):
+        for number, score, passage, body in self._ranked(query, terms, words, top_k + EXTRA_CANDIDATES):
             found.append((number, score, passage, body))
             context = _normalised(context_of(passage))
             if relevance.answers(f"{context}\n{body[0]}", self.config.min_coverage, normalised=True):
                 answered = len(found)
                 if answered >= top_k:
                     break
-        return found[: min(answered, top_k)], query
+        return found[: min(answered, top_k)], terms
 
-    def _ranked(self, query: Query, n: int) -> Iterator[Found]:
+    def _ranked(
+        self, query: Query, terms: Mapping[str, float], words: Mapping[str, float], n: int
+    ) -> Iterator[Found]:
         """The best ``n`` passages, each decoded and normalised once: the exact top by
         BM25 over the searched terms; the first ``rerank.POOL`` of them scored over
         all the question's terms (its common characters too, looked up for them
-        alone) and reordered by ``rerank``; the rest after them in BM25's order."""
+        alone) and reordered by ``rerank`` (``terms`` and ``words``: their weights
+        in the index); the rest after them in BM25's order."""
         passages, scores = self.rank(query.terms, max(n, rerank.POOL))
         pool = passages[: rerank.POOL]
         full = scores[: pool.size] + added_scores(self.weighted_fields, query.common, pool)
         decoded = [self.passages[number] for number in pool.tolist()]
         texts = [normalise_with_offsets(passage.text) for passage in decoded]
-        reordered = rerank.reorder(
-            [t[0] for t in texts],
-            full.tolist(),
-            self.body.term_weights(list(query.terms)),
-            self.body.term_weights(query.words),
-        )
+        reordered = rerank.reorder([t[0] for t in texts], full.tolist(), terms, words)
         for place, score in reordered[:n]:
             yield int(pool[place]), score, decoded[place], texts[place]
         for number, score in zip(

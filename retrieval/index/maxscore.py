@@ -165,16 +165,24 @@ def _optional(
 
 def added_scores(fields: Sequence[tuple[BM25Index, float]], terms: Query, passages: np.ndarray) -> np.ndarray:
     """What ``terms`` add to the scores of ``passages`` (distinct, any order) over
-    weighted ``fields``: each term's postings looked up for them by bisection."""
+    weighted ``fields``: each term's postings looked up for them by bisection
+    (one at a time: they are few), the weights computed for each field at once
+    and added term by term."""
     added = np.zeros(passages.size)
-    lists = [item for index, weight in fields for item in index.lists(terms, weight)]
-    if not lists or not passages.size:
-        return added
-    order = np.argsort(passages)
-    ascending = passages[order]
-    cuts = segment_cuts(ascending, lists[0].index.postings.splits.shape[1] + 1)
-    for item in lists:
-        hits, places = item.find(ascending, cuts)
-        if hits.size:
-            added[order[hits]] += item.weights(places, ascending[hits])
+    wanted = passages.tolist()
+    for index, weight in fields:
+        lists = index.lists(terms, weight) if wanted else []
+        if not lists:
+            continue
+        ids = index.postings.ids.data
+        targets, positions, factors = [], [], []
+        for item in lists:
+            for at, place in item.find_few(wanted, ids):
+                targets.append(at)
+                positions.append(item.start + place)
+                factors.append(item.factor)
+        if targets:
+            holders = passages[targets]
+            tf = index.postings.tf[positions]
+            np.add.at(added, targets, np.asarray(factors) * index.tf_weight(holders, tf))
     return added

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Protocol
 
 import numpy as np
@@ -81,6 +82,21 @@ class TermList:
         if not hits:
             return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
         return np.concatenate(hits), np.concatenate(places)
+
+    def find_few(self, passages: list[int], ids: memoryview) -> list[tuple[int, int]]:
+        """``find`` for a few ``passages`` (any order), one bisection each in
+        ``ids`` (``postings.ids.data``): (index in ``passages``, position in
+        this list) for each one that holds the term."""
+        bounds = [0, *self.splits, self.size]
+        found = []
+        for at, passage in enumerate(passages):
+            segment, local = divmod(passage, _postings.SEGMENT)
+            if segment + 1 < len(bounds):
+                low, high = self.start + bounds[segment], self.start + bounds[segment + 1]
+                place = bisect_left(ids, local, low, high)
+                if place < high and ids[place] == local:
+                    found.append((at, place - self.start))
+        return found
 
 
 def segment_cuts(passages: np.ndarray, segments: int) -> list[int]:

@@ -40,7 +40,9 @@ class Cuts:
 
     def of(self, passage: int) -> list[int]:
         start = int(self.ends[passage - 1]) if passage else 0
-        return np.flatnonzero(np.unpackbits(self.bits[start : int(self.ends[passage])])).tolist()
+        # As bool: flatnonzero is several times faster on bool than on uint8.
+        flags = np.unpackbits(self.bits[start : int(self.ends[passage])]).view(bool)
+        return np.flatnonzero(flags).tolist()
 
     def slice(self, start: int, stop: int) -> Cuts:
         """The cuts of passages ``start`` to ``stop - 1``."""

@@ -14,6 +14,7 @@ import unicodedata
 from retrieval.text.script import to_simplified
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")  # NFKC: ！ to ～ are ! to ~, the ideographic space a space
+_HALF_WIDTH = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
 
 
 def normalise(text: str) -> str:
@@ -31,8 +32,7 @@ def _nfkc(text: str) -> str:
 
 
 def _half_width(match: re.Match[str]) -> str:
-    char = match.group()
-    return " " if char == "\u3000" else chr(ord(char) - 0xFEE0)
+    return _HALF_WIDTH[match.group()]
 
 
 def normalise_with_offsets(text: str) -> tuple[str, list[int]]:

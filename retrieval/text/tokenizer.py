@@ -78,6 +78,7 @@ class Tokenizer:
     _cutter: Cutter = field(init=False, repr=False)  # jieba's cut, faster
     _known: dict[str, str | None] = field(init=False, repr=False, compare=False, default_factory=dict)
     _remembered: int = field(init=False, repr=False, default=_KNOWN_WORDS)  # pieces in _known, at most
+    _terms: dict[str, str | None] = field(init=False, repr=False, compare=False, default_factory=dict)
     _stamp: int = field(init=False, repr=False)  # the user dictionary's mtime
 
     def __post_init__(self) -> None:
@@ -173,8 +174,15 @@ class Tokenizer:
         return core
 
     def _term_of(self, word: str) -> str | None:
-        """The term a word of jieba's stands for, or None if it is none."""
-        return stem(word) if self._kept(word.strip()) else None
+        """The term a word of jieba's stands for, or None if it is none (remembered:
+        highlighting asks it of the same punctuation and words again and again)."""
+        terms = self._terms
+        if word in terms:
+            return terms[word]
+        if len(terms) >= _KNOWN_WORDS:
+            terms = self._terms = {}  # not clear(): another thread may be reading it
+        term = terms[word] = stem(word) if self._kept(word.strip()) else None
+        return term
 
     def _kept(self, word: str) -> bool:
         return (
