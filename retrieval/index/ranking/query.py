@@ -49,13 +49,11 @@ def make_query(tokenizer: Tokenizer, body: BM25Index, question: str) -> Query:
     for term, count in Counter(terms).items():
         weight = count * (word_weight(term) / typical) ** RARITY_POWER
         weights[term] = weight if _CHINESE.search(term) else weight * NOT_CHINESE
-    characters = [t for t in weights if len(t) == 1]
-    common: set[str] = set()
-    if characters:
-        most = COMMON_CHARACTER_SHARE * body.size
-        frequencies = body.frequencies(characters)
-        common = {c for c, df in zip(characters, frequencies, strict=True) if df > most}
-        if len(common) == len(weights):
-            common = set()
+    # Every term's postings looked up at once (remembered for the search that follows).
+    most = COMMON_CHARACTER_SHARE * body.size
+    frequencies = body.frequencies(list(weights))
+    common = {t for t, df in zip(weights, frequencies, strict=True) if len(t) == 1 and df > most}
+    if len(common) == len(weights):
+        common = set()
     searched = {t: w for t, w in weights.items() if t not in common}
     return Query(searched, {t: w for t, w in weights.items() if t in common}, words)
