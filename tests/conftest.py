@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, settings
 
 from retrieval.library import Library
 from retrieval.store.indexing import wait_for_saves
@@ -13,6 +14,10 @@ from retrieval.store.indexing import wait_for_saves
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
 SEED = SEEDS / "000_fc6bf0a2fe9ff4f6.txt"
+
+# Mutation testing (``--hypothesis-profile=mutation`` in pyproject's [tool.mutmut]) only needs
+# to know that some example fails, not the simplest one: shrinking is most of a kill's time.
+settings.register_profile("mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate])
 
 
 @pytest.fixture(scope="session")

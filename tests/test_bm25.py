@@ -99,6 +99,17 @@ def test_remembered_terms_start_afresh_when_full(monkeypatch: pytest.MonkeyPatch
     assert fresh.term_weights(["a", "z"]) == index.term_weights(["a", "z"])
 
 
+def test_term_frequencies_and_weights_by_hand() -> None:
+    """How many passages hold each term, and its smoothed idf ln((N + 1) / (df + 0.5)):
+    positive even for a term in every passage, largest for a term in none."""
+    index = BM25Index([["a", "b"], ["a", "a"], ["c"]])
+    assert index.frequencies(["a", "z", "c", "a"]) == [2, 0, 1, 2]
+    weights = index.term_weights(["a", "z", "c", "a"])
+    assert list(weights) == ["a", "z", "c"]  # each distinct term once, in the question's order
+    assert weights == pytest.approx({"a": np.log(4 / 2.5), "z": np.log(4 / 0.5), "c": np.log(4 / 1.5)})
+    assert BM25Index([["a"], ["a"]]).term_weights(["a"])["a"] == pytest.approx(np.log(3 / 2.5))
+
+
 def test_passages_without_a_question_term_are_never_candidates() -> None:
     index = BM25Index([["a", "b"], ["c"], ["a", "a"]], BM25Params())
     found = index.score(["a", "z"])
@@ -186,6 +197,29 @@ def test_added_scores_are_what_the_terms_score_for_those_passages(
     passages = np.asarray(wanted, dtype=np.intp)
     added = maxscore.added_scores(fields, query, passages)
     assert added == pytest.approx(brute_scores(fields, query)[passages], rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    corpus=SKEWED_CORPUS,
+    context=SKEWED_CORPUS,
+    query=SKEWED_QUERY,
+    variant=st.sampled_from(["plus", "l", "okapi"]),
+    data=st.data(),
+)
+def test_added_scores_are_the_scores_of_the_passages_asked_about(
+    corpus: list[list[str]], context: list[list[str]], query: list[str], variant: str, data: st.DataObject
+) -> None:
+    """What a question's terms add to given passages (distinct, any order, some holding
+    no term) over weighted fields: their brute-force scores, in their order."""
+    context = (context * len(corpus))[: len(corpus)]
+    params = BM25Params(variant=variant)
+    fields = [(BM25Index(corpus, params), 1.0), (BM25Index(context, params), 0.75)]
+    passages = np.array(data.draw(st.permutations(range(len(corpus)))), dtype=np.int64)
+    passages = passages[: data.draw(st.integers(0, len(corpus)))]
+    got = maxscore.added_scores(fields, query, passages)
+    assert got.shape == passages.shape
+    assert np.allclose(got, brute_scores(fields, query)[passages], rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.usefixtures("always_prune")
