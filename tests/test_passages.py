@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval.config import RetrievalConfig
@@ -43,6 +44,10 @@ def test_tables_and_passages_concatenate_in_order() -> None:
     joined.check()
     whole = PassageTable.concat([table[:1], table[1:3], table[3:]])  # the table itself: nothing copied
     assert whole.text is table.text and list(whole) == PASSAGES
+    for parts in ([table[:1], table[1:3]], [table[1:2], table[:1]], [table[:2], table[1:]], [table[1:]]):
+        joined = PassageTable.concat(parts)  # not the whole table in order: copied
+        assert list(joined) == [p for part in parts for p in part] and joined.text is not table.text
+        joined.check()
     assert list(PassageTable.concat([])) == []
 
 
@@ -52,6 +57,79 @@ def test_a_table_that_does_not_add_up_is_refused() -> None:
         PassageTable(table.text[:-1], table.ends, table.info, table.strings).check()
     with pytest.raises(ValueError, match="past its strings"):
         PassageTable(table.text, table.ends, table.info, table.strings[:-1]).check()
+
+
+def inconsistent(table: PassageTable, part: str) -> PassageTable:
+    """``table`` with one of its arrays (as read from a damaged cache) not fitting the rest."""
+    text, ends, info, strings = table.text, table.ends, table.info, table.strings
+    if part == "text as int16":
+        text = text.astype(np.int16)
+    elif part == "ends as int32":
+        ends = ends.astype(np.int32)
+    elif part == "info as int64":
+        info = info.astype(np.int64)
+    elif part == "a column short":
+        info = info[:, :5].copy()
+    elif part == "a row short":
+        info = info[:3].copy()
+    elif part == "text 2-D":
+        text = text.reshape(1, -1)
+    elif part == "a byte more":
+        text = np.concatenate([text, np.zeros(1, np.uint8)])
+    elif part == "ends going back":
+        ends = ends.copy()
+        ends[1] = ends[0] - 1
+    elif part == "first end negative":
+        ends = ends.copy()
+        ends[0] = -1
+    elif part == "a negative string":
+        info = info.copy()
+        info[2, 1] = -1
+    return PassageTable(text, ends, info, strings)
+
+
+WRONG = {
+    "text as int16": "its passages have the wrong types",
+    "ends as int32": "its passages have the wrong types",
+    "info as int64": "its passages have the wrong types",
+    "a column short": "its passages do not add up",
+    "a row short": "its passages do not add up",
+    "text 2-D": "its passages do not add up",
+    "a byte more": "its passages' texts do not add up",
+    "ends going back": "its passages' texts do not add up",
+    "first end negative": "its passages' texts do not add up",
+    "a negative string": "its passages refer past its strings",
+}
+
+
+@pytest.mark.parametrize("part", WRONG)
+def test_each_inconsistency_is_refused_by_name(part: str) -> None:
+    table = PassageTable.pack(PASSAGES)
+    table.check()
+    with pytest.raises(ValueError) as raised:
+        inconsistent(table, part).check()
+    assert str(raised.value) == WRONG[part]
+
+
+def test_tables_of_one_and_no_passages_are_sound() -> None:
+    PassageTable.pack(PASSAGES[:1]).check()
+    empty = PassageTable.pack([])
+    empty.check()
+    assert len(empty) == 0 and list(empty) == [] and empty.info.shape == (0, 6)
+
+
+def test_slices_indices_and_repr() -> None:
+    table = PassageTable.pack(PASSAGES)
+    assert repr(table) == "PassageTable(4 passages)" and repr(table[1:3]) == "PassageTable(2 passages)"
+    assert len(table[3:1]) == 0 and list(table[3:1]) == [] and len(table[-2:]) == 2
+    assert list(table[1:][1:]) == PASSAGES[2:] and table[1:][-1] == PASSAGES[3]
+    with pytest.raises(ValueError, match="steps of 1"):
+        table[::2]
+    for outside in (4, -5):
+        with pytest.raises(IndexError, match="passage number out of range"):
+            table[outside]
+    with pytest.raises(IndexError):
+        table[1:3][2]
 
 
 def test_an_index_holds_the_passages_read_from_its_documents(tmp_path: Path) -> None:
