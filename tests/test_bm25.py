@@ -222,6 +222,28 @@ def test_added_scores_are_the_scores_of_the_passages_asked_about(
     assert np.allclose(got, brute_scores(fields, query)[passages], rtol=1e-9, atol=1e-12)
 
 
+@settings(max_examples=60, deadline=None)
+@given(corpus=SKEWED_CORPUS, term=st.sampled_from(list("abcdq")), data=st.data())
+def test_a_term_list_finds_which_passages_hold_its_term(
+    corpus: list[list[str]], term: str, data: st.DataObject
+) -> None:
+    """Which of some passages (ascending) hold the term, and where in the term's list
+    they are: counted here from the corpus, whether the list's ids were read yet or not."""
+    holders = [i for i, passage in enumerate(corpus) if term in passage]  # the term's list, in order
+    assume(holders)
+    passages = sorted(data.draw(st.sets(st.integers(0, len(corpus) - 1))))
+    want = [(i, holders.index(p)) for i, p in enumerate(passages) if p in holders]
+    index = BM25Index(corpus)
+    asked = np.array(passages, dtype=np.int64)
+    segments = index.postings.splits.shape[1] + 1
+    for read_ids_first in (False, True):
+        [item] = index.lists([term])
+        if read_ids_first:
+            assert item.ids.tolist() == holders
+        found, places = item.find(asked, termlist.segment_cuts(asked, segments))
+        assert list(zip(found.tolist(), places.tolist(), strict=True)) == want
+
+
 @pytest.mark.usefixtures("always_prune")
 def test_pruned_top_breaks_ties_by_passage() -> None:
     corpus = [["x", "a"]] * 3 + [["a"] * 3] * 20 + [["x", "a"]] * 3 + [["b"]] * 30
