@@ -181,3 +181,20 @@ def test_a_damaged_byte_in_a_later_chunk_names_that_chunk(tmp_path: Path) -> Non
         ValueError, match=rf"^its array big is damaged \(CRC of its bytes {64 + MIB4}-{64 + MIB4 + 64}\)$"
     ):
         read_file(path)
+
+
+def test_a_file_of_one_array_is_checked_too(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    data = written(path, {"one": np.arange(5, dtype=np.int16)})
+    assert read_file(path)[1]["one"].tolist() == [0, 1, 2, 3, 4]
+    path.write_bytes(flip(data, 3))
+    with pytest.raises(ValueError, match=r"^its array one is damaged \(CRC of its bytes 0-64\)$"):
+        read_file(path)
+
+
+def test_the_reserved_trailer_bytes_are_not_read(tmp_path: Path) -> None:
+    """Four bytes before the magic are reserved (written as zeros): a later format may use them."""
+    path = tmp_path / "f"
+    data = written(path)
+    path.write_bytes(data[:-12] + b"\x01\x02\x03\x04" + data[-8:])
+    assert read_file(path)[0] == META
