@@ -142,6 +142,7 @@ def flip(data: bytes, at: int) -> bytes:
 DAMAGES: dict[str, tuple[Change, str]] = {
     "empty": (lambda d: b"", "it is not an index cache file (too short)"),
     "23 bytes": (lambda d: d[-23:], "it is not an index cache file (too short)"),
+    "the trailer alone": (lambda d: d[-24:], "its header is cut short"),
     "foreign": (lambda d: d[:-1] + b"5", "it is not an index cache file of this format"),
     "cut at the start": (lambda d: d[64:], "it is cut short or too long"),
     "a byte more": (lambda d: b"\0" + d, "it is cut short or too long"),
