@@ -114,8 +114,9 @@ def test_passages_without_a_question_term_are_never_candidates() -> None:
     index = BM25Index([["a", "b"], ["c"], ["a", "a"]], BM25Params())
     found = index.score(["a", "z"])
     assert sorted(found.passages.tolist()) == [0, 2]
-    assert index.score(["z"]).passages.size == 0
-    assert index.score([]).passages.size == 0
+    for nothing in (["z"], []):
+        found = index.score(nothing)
+        assert found.passages.size == 0 and found.scores.size == 0
 
 
 # --- Postings, exact top-n with pruning, incremental updates ---------------------------------
@@ -412,3 +413,29 @@ def test_check_rejects_segments_out_of_order_without_a_pass_over_the_postings(
         Postings(keys, built.indptr, built.ids, built.splits, built.tf, built.maxtf, built.lengths).check(
             thorough
         )
+
+
+# Found by a random search against a mutant that pruned with the bound of the list just
+# added instead of the lists still to come: the best passage holds a rare term and then
+# only common ones, each of which alone could not lift it to the floor.
+LIFTED_BY_COMMON_TERMS = [
+    "c0", "c2", "c0 c1 c2", "c1 c2", "c0 c1", "c0 c1 c2", "c0 c1", "c0 c1", "c0 c1 c2", "c0 c1",
+    "r0 c0 c2", "c1 c2", "r1 c0 c2", "f f f f r1 r1 c3 c3 c4", "f", "c1 c2", "c1 c2", "c1 c2",
+    "c0 c2", "c0 c1", "c2", "c1 c2", "c0 c1", "c0 c1 c2 c5", "c0 c1 c2", "f c0 c1 c2 c2 c2 c2 c2 c5",
+    "f f f f f c0 c0 c0 c0 c1 c1 c1 c3 c3", "f f f f c0 c2",
+    "f f f f f c0 c1 c1 c1 c1 c1 c2 c2 c2 c4 c4 c4 c4 c4",
+    "f f f f f c0 c1 c2 c2 c2 c2 c3 c3 c3 c3 c3 c5 c5",
+    "f f f f c0 c0 c1 c1 c1 c2 c2 c2 c2 c3 c3 c3 c3 c4 c4 c4 c5 c5 c5 c5",
+    "f c0 c0 c0 c2 c2 c5 c5 c5",
+    "f f f f f r0 r0 c0 c0 c0 c1 c1 c1 c1 c1 c2 c3 c3 c3 c3 c3 c4 c4 c4",
+    "f f f f c0 c0 c0 c1 c1 c1 c1 c1", "f f f c1 c1 c1 c1 c2 c2 c4 c4 c4 c4 c4",
+]  # fmt: skip
+
+
+@pytest.mark.usefixtures("always_prune")
+def test_pruned_top_keeps_a_passage_that_several_common_terms_lift() -> None:
+    corpus = [passage.split() for passage in LIFTED_BY_COMMON_TERMS]
+    fields = [(BM25Index(corpus), 1.0)]
+    query = ["r0", "r1", "r2", "c0", "c1", "c2", "c3", "c4", "c5"]
+    for n in (1, 2, 3):
+        assert_exact_top(top(fields, query, n), brute_scores(fields, query), n)
