@@ -439,3 +439,26 @@ def test_pruned_top_keeps_a_passage_that_several_common_terms_lift() -> None:
     query = ["r0", "r1", "r2", "c0", "c1", "c2", "c3", "c4", "c5"]
     for n in (1, 2, 3):
         assert_exact_top(top(fields, query, n), brute_scores(fields, query), n)
+
+
+@pytest.mark.usefixtures("always_prune")
+@pytest.mark.parametrize("variant", ["plus", "l", "okapi"])
+def test_pruned_top_with_a_few_rare_terms_and_many_common_ones(variant: str) -> None:
+    """Seeded corpora where a few rare terms decide, and several common ones, repeated
+    up to five times in some passages, may lift a passage past them together: the
+    bounds MaxScore prunes with must hold for each variant (BM25L's weights grow with tf)."""
+    rng = np.random.default_rng(11)
+    for _ in range(40):
+        size = int(rng.integers(20, 150))
+        corpus = [["f"] * int(rng.integers(1, 6)) for _ in range(size)]
+        rare, common = int(rng.integers(1, 4)), int(rng.integers(2, 7))
+        for r in range(rare):
+            for i in rng.choice(size, size=int(rng.integers(1, 4)), replace=False):
+                corpus[i] += [f"r{r}"] * int(rng.integers(1, 3))
+        for c in range(common):
+            for i in np.flatnonzero(rng.random(size) < rng.uniform(0.2, 0.7)):
+                corpus[i] += [f"c{c}"] * int(rng.integers(1, 6))
+        query = [f"r{r}" for r in range(rare)] + [f"c{c}" for c in range(common)]
+        fields = [(BM25Index(corpus, BM25Params(variant=variant)), 1.0)]
+        for n in (1, 3):
+            assert_exact_top(top(fields, query, n), brute_scores(fields, query), n)
