@@ -117,6 +117,8 @@ def test_a_question_of_many_terms_is_looked_up_as_a_short_one_is() -> None:
     terms = [*words, "unknown", "w5"]
     counts = [sum(term in passage for passage in corpus) for term in terms]
     assert BM25Index(corpus).frequencies(terms) == counts
+    rows = BM25Index(corpus).rows(terms)
+    assert [row >= 0 for row in rows] == [count > 0 for count in counts] and rows[100] == -1  # none: -1
     assert [BM25Index(corpus).frequencies([t]) for t in terms] == [[c] for c in counts]
 
 
