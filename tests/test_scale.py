@@ -128,7 +128,9 @@ def test_postings_assembled_part_by_part_are_those_built_at_once(
     for _ in range(int(rng.integers(1, 7))):
         corpus = [rng.choice(words, size=int(rng.integers(0, 9))).tolist() for _ in range(rng.integers(0, 6))]
         parts.append(TermCounts.count(corpus))
-    got, expected = assembled(parts), Postings.build(TermCounts.concat(parts))
+    given = list(parts)
+    got, expected = assembled(given), Postings.build(TermCounts.concat(parts))
+    assert given == []  # let go of as placed
     got.check()
     for name in ("keys", "indptr", "ids", "splits", "tf", "maxtf", "lengths"):
         assert getattr(got, name).tolist() == getattr(expected, name).tolist(), name

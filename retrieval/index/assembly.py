@@ -20,6 +20,7 @@ term's postings of passages ``a <= p < b`` are found by bisection
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -32,6 +33,7 @@ from retrieval.index.termcounts import TermCounts, smallest_unsigned
 
 _UNION_BATCH = 128  # parts' vocabularies merged at a time (two batches at once)
 _THREADS = 2  # parts placed at once (NumPy lets go of the GIL in its loops)
+_NO_KEYS = np.zeros(0, np.uint64)
 
 
 def _deduplicated(keys: np.ndarray) -> np.ndarray:
@@ -59,8 +61,10 @@ def _rows(vocabs: Sequence[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
         found = list(pool.map(unique, batches))
     union = _deduplicated(np.concatenate([np.zeros(0, np.uint64), *(keys for keys, _ in found)]))
     rows: list[np.ndarray] = []
-    for batch, (keys, where) in zip(batches, found, strict=True):
+    for batch in batches:
+        keys, where = found.pop(0)  # (let go of as used: as large as the rows)
         places = np.searchsorted(union, keys).astype(np.uint32)[where]
+        del keys, where
         bounds = np.cumsum([0, *(vocabs[i].size for i in batch)]).tolist()
         rows.extend(places[bounds[k] : bounds[k + 1]] for k in range(len(batch)))
     return union, rows
@@ -71,15 +75,27 @@ def _halves(count: int) -> list[range]:
     return [range(start, min(start + step, count)) for start in range(0, count, step)]
 
 
-def assembled(parts: Sequence[TermCounts]) -> Postings:
-    """The postings of ``parts``' passages, one part after the other, numbered from 0."""
+def assembled(parts: list[TermCounts]) -> Postings:
+    """The postings of ``parts``' passages, one part after the other, numbered from 0.
+    ``parts`` is emptied: each part's vocabulary is let go of once its rows are found,
+    the rest once its postings are in place (at 150,000 long passages the parts take
+    more memory than the postings)."""
     vocab, rows = _rows([p.vocab for p in parts])
-    halves = _halves(len(parts))
+    # Each part without its vocabulary from here (its rows say where its terms are).
+    held: list[TermCounts | None] = [dataclasses.replace(p, vocab=_NO_KEYS) for p in parts]
+    parts.clear()
+    halves = _halves(len(held))
+    size = sum(p.passages for p in held if p is not None)
+    largest = max((int(p.counts.max()) for p in held if p is not None and p.counts.size), default=0)
+    firsts = np.cumsum([0, *(p.passages for p in held if p is not None)]).tolist()
+    lengths = np.concatenate([np.zeros(0, np.int32), *(p.lengths for p in held if p is not None)])
 
     def counted(half: range) -> np.ndarray:  # the half's df
         df = np.zeros(vocab.size, np.int64)
         for i in half:
-            df[rows[i]] += np.bincount(parts[i].terms, minlength=parts[i].vocab.size)
+            part = held[i]
+            assert part is not None
+            df[rows[i]] += np.bincount(part.terms, minlength=rows[i].size)
         return df
 
     with ThreadPoolExecutor(_THREADS) as pool:
@@ -92,17 +108,15 @@ def assembled(parts: Sequence[TermCounts]) -> Postings:
         vocab, df, dfs = vocab[used], df[used], [d[used] for d in dfs]
     indptr = np.concatenate([[0], np.cumsum(df)]).astype(np.int64)
     segment = _postings.SEGMENT
-    size = sum(p.passages for p in parts)
     segments = max(1, -(-size // segment))
     splits = np.zeros((df.size, segments - 1), dtype=np.int32)
-    largest = max((int(p.counts.max()) for p in parts if p.counts.size), default=0)
     ids = np.empty(int(indptr[-1]), dtype=np.uint16)
     tf = np.empty(int(indptr[-1]), dtype=smallest_unsigned(largest))
-    firsts = np.cumsum([0, *(p.passages for p in parts)]).tolist()
 
     def placed(half: range, fill: np.ndarray) -> None:  # a half's postings, from where the earlier end
         for i in half:
-            part, first = parts[i], firsts[i]
+            part, first = held[i], firsts[i]
+            assert part is not None
             passage = np.repeat(np.arange(first, first + part.passages, dtype=np.int64), part.sizes)
             term = rows[i][part.terms]
             start = 0
@@ -113,13 +127,13 @@ def assembled(parts: Sequence[TermCounts]) -> Postings:
                 splits[:, boundary - 1] = fill - indptr[:-1]
                 start, boundary = cut, boundary + 1
             _place(term[start:], passage[start:], part.counts[start:], fill, ids, tf)
+            held[i], rows[i] = None, rows[i][:0]  # this part's memory back
 
     fills = list(np.cumsum([indptr[:-1], *dfs[:-1]], axis=0)) if dfs else []
     with ThreadPoolExecutor(_THREADS) as pool:
         list(pool.map(placed, halves, fills))  # (list: a failure raises here)
     maxtf = np.maximum.reduceat(tf, indptr[:-1]) if df.size else np.zeros(0, tf.dtype)
-    lengths = np.concatenate([np.zeros(0, np.int32), *(p.lengths for p in parts)]).astype(np.int32)
-    return Postings(vocab, indptr, ids, splits, tf, maxtf, lengths)
+    return Postings(vocab, indptr, ids, splits, tf, maxtf, lengths.astype(np.int32))
 
 
 def _place(
