@@ -474,3 +474,14 @@ def test_pruned_top_with_a_few_rare_terms_and_many_common_ones(variant: str) -> 
         fields = [(BM25Index(corpus, BM25Params(variant=variant)), 1.0)]
         for n in (1, 3):
             assert_exact_top(top(fields, query, n), brute_scores(fields, query), n)
+
+
+@pytest.mark.parametrize("variant", ["plus", "l", "okapi"])
+def test_an_index_of_no_passages_finds_nothing(variant: str) -> None:
+    index = BM25Index([], BM25Params(variant=variant))
+    found = index.score(["a"])
+    assert index.size == 0 and index.terms == 0 and found.passages.size == 0 == found.scores.size
+    assert index.frequencies(["a"]) == [0] and index.term_weights(["a"]) == {
+        "a": pytest.approx(np.log(1 / 0.5))
+    }
+    assert top([(index, 1.0)], ["a"], 3)[0].size == 0
