@@ -485,3 +485,11 @@ def test_an_index_of_no_passages_finds_nothing(variant: str) -> None:
         "a": pytest.approx(np.log(1 / 0.5))
     }
     assert top([(index, 1.0)], ["a"], 3)[0].size == 0
+
+
+def test_okapi_over_two_passages_finds_the_one_holding_the_term() -> None:
+    """Each term in half the passages: rank-bm25's idf of each is 0, and so is their mean;
+    bm25.py floors them at epsilon (as documented) so that the passage is still found."""
+    index = BM25Index([["a"], ["b"]], BM25Params(variant="okapi"))
+    found = index.score(["a"])
+    assert found.passages.tolist() == [0] and found.scores[0] > 0
