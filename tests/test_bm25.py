@@ -493,3 +493,31 @@ def test_okapi_over_two_passages_finds_the_one_holding_the_term() -> None:
     index = BM25Index([["a"], ["b"]], BM25Params(variant="okapi"))
     found = index.score(["a"])
     assert found.passages.tolist() == [0] and found.scores[0] > 0
+
+
+@pytest.mark.parametrize("k1_b", K1_B)
+@pytest.mark.parametrize("variant", ["plus", "l", "okapi"])
+def test_a_terms_bound_covers_its_heaviest_posting_as_rank_bm25_weighs_it(
+    variant: str, k1_b: tuple[float, float]
+) -> None:
+    """MaxScore prunes with each term's bound: it must be at least what rank-bm25 adds
+    for the term to any passage. Here the term's most repeated posting sits in the
+    shortest passage, where the bound is reached exactly, so a bound computed for
+    passages of average length, or shaved by its rounding margin, falls below it."""
+    k1, b = k1_b
+    corpus = [["a", "a"], ["a", "b", "c", "d"], ["b", "c", "d", "e", "f"], ["c", "d", "e"]]
+    corpus += [["e", "f", "g"], ["f", "g", "h", "c"], ["g", "h"], ["b", "h", "e"]]
+    reference = REFERENCE[variant](corpus, k1=k1, b=b)
+    if variant == "okapi":
+        okapi_as_documented(reference, corpus)
+    index = BM25Index(
+        corpus, BM25Params(variant=variant, k1=k1, b=b, delta=reference.__dict__.get("delta", 1.0))
+    )
+    for term in "abcdefgh":
+        scores = reference.get_scores([term])
+        holding = np.array([term in passage for passage in corpus])
+        added = scores[holding] - (scores[~holding].max() if variant == "plus" else 0.0)
+        (listed,) = index.lists([term])
+        assert listed.bound >= added.max() > 0, term
+        if term == "a":  # reached: the bound is no looser than its margin
+            assert listed.bound <= added.max() * (1 + 1e-6)
