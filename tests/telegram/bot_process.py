@@ -110,6 +110,19 @@ class BotProcess:
         )
 
 
+def admin_and_other(users: dict[str, FakeUser]) -> Callable[[FakeBotAPI], Mapping[str, str]]:
+    """A ``prepare`` for ``running_bot``: an English-speaking admin who has written to the
+    bot before and a Chinese-speaking user who is not an admin, kept in ``users``."""
+
+    def prepare(server: FakeBotAPI) -> Mapping[str, str]:
+        users["admin"] = server.make_user("Admin", language_code="en")
+        users["other"] = server.make_user("Other", language_code="zh-hans")
+        server.private_chat(users["admin"])  # the admin has written to the bot before
+        return {"ADMIN_USER_IDS": str(users["admin"].id)}
+
+    return prepare
+
+
 def _replies_to(message: StoredMessage, message_id: int) -> bool:
     return message.reply_to is not None and message.reply_to.message_id == message_id
 

@@ -6,25 +6,21 @@ command menu. The tests share one bot and run in any order."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 import pytest
 
 from tests import wordfiles
 
-from .bot_process import BotProcess, running_bot
-from .fake_botapi import FakeBotAPI, FakeUser, StoredMessage
+from .bot_process import BotProcess, admin_and_other, running_bot
+from .fake_botapi import FakeUser, StoredMessage
 
 USERS: dict[str, FakeUser] = {}
 # Names long enough that the list takes two messages of 4,096 characters.
 MANY = {f"{n:02d}-{'很长的文件名' * 12}.md": f"# 文件{n}\n\n第{n}号文件的正文。\n" for n in range(50)}
 
 
-def prepare(server: FakeBotAPI) -> Mapping[str, str]:
-    USERS["admin"] = server.make_user("Admin", language_code="en")
-    USERS["other"] = server.make_user("Other", language_code="zh-hans")
-    server.private_chat(USERS["admin"])  # the admin has written to the bot before
-    return {"ADMIN_USER_IDS": str(USERS["admin"].id)}
+prepare = admin_and_other(USERS)
 
 
 @pytest.fixture(scope="module")

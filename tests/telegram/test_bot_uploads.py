@@ -6,25 +6,21 @@ Each test uploads files of its own names: the tests share one bot and run in any
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests import wordfiles
 
-from .bot_process import BotProcess, running_bot
-from .fake_botapi import FakeBotAPI, FakeChat, FakeUser, StoredMessage
+from .bot_process import BotProcess, admin_and_other, running_bot
+from .fake_botapi import FakeChat, FakeUser, StoredMessage
 
 USERS: dict[str, FakeUser] = {}
 MB = 1024 * 1024
 
 
-def prepare(server: FakeBotAPI) -> Mapping[str, str]:
-    USERS["admin"] = server.make_user("Admin", language_code="en")
-    USERS["other"] = server.make_user("Other", language_code="zh-hans")
-    server.private_chat(USERS["admin"])  # the admin has written to the bot before
-    return {"ADMIN_USER_IDS": str(USERS["admin"].id)}
+prepare = admin_and_other(USERS)
 
 
 @pytest.fixture(scope="module")
