@@ -15,10 +15,11 @@ by one ``ask`` before the runs (its time is printed too: a new user's first
 run, which also builds jieba's dictionary files). Environments:
 
 - ``PYTHONDONTWRITEBYTECODE=1``: what this machine (and most container images)
-  sets: only bytecode that installing left (``uv sync`` compiles the
-  dependencies, ``[tool.uv] compile-bytecode``) is used, the project's own
-  modules are compiled at every start. Any ``__pycache__`` in ``bot/`` and
-  ``retrieval/`` is deleted first, so none is used.
+  sets: Python writes no bytecode; the dependencies' was left by installing
+  (``uv sync`` compiles them, ``[tool.uv] compile-bytecode``), the project's own is
+  written by qabot itself at the exit of a start that had to compile it
+  (``retrieval/startup.py``). Any ``__pycache__`` in ``bot/`` and ``retrieval/`` is
+  deleted first: the first ``ask`` (with an empty cache) compiles and keeps it.
 - bytecode kept: Python writes and reads bytecode as usual, here under a
   temporary ``PYTHONPYCACHEPREFIX`` filled by one run of each program first.
 """
