@@ -299,14 +299,13 @@ def test_a_snapshot_is_checked_when_mapped_not_when_asked(make_docs: MakeDocs, t
     cache = tmp_path / "cache"
     open_library(folder, cache)
     calls: list[int] = []
-    crc32 = zlib.crc32
 
     def counting(data: object, value: int = 0) -> int:
         calls.append(1)
-        return crc32(data, value)  # type: ignore[arg-type]
+        return zlib.crc32(data, value)  # type: ignore[arg-type]
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("retrieval.store.cachefile.zlib.crc32", counting)
+        patch.setattr("retrieval.store.cachefile.crc32", counting)
         library = open_library(folder, cache)
         mapped = len(calls)
         answers(library)

@@ -9,7 +9,10 @@ the header's CRC and every chunk's CRC (on every core, in the background while
 the caller makes sense of the header: ``open_file``; each chunk's pages handed
 back to the system once checked, so loading does not hold the whole file); a
 file that is cut short, foreign or damaged raises ``ValueError`` naming what is
-wrong (the array, for a CRC). Mapped files are never written again:
+wrong (the array, for a CRC). The CRC-32 is zlib's, computed by ISA-L (``isal``, the
+home of that package here): ~8 GB/s with carry-less multiplication, against zlib
+1.2's ~2 GB/s, so checking a 170 MB snapshot takes ~20 ms of CPU instead of ~80.
+Mapped files are never written again:
 writers write a new file and rename it over the old one
 (``retrieval.store.cachefolder``), so a process that has the old one mapped
 keeps reading the old one, whole.
@@ -21,13 +24,13 @@ import json
 import mmap
 import os
 import weakref
-import zlib
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
+from isal.isal_zlib import crc32
 
 MAGIC = b"QABOTIX4"
 _TRAILER = 8 + 4 + 4 + len(MAGIC)  # header length, header CRC, reserved, magic
@@ -52,9 +55,9 @@ def write_file(file: BinaryIO, meta: Mapping[str, Any], arrays: Mapping[str, np.
             piece = (
                 raw[start : start + CHUNK] if padded is None else memoryview(padded)[start : start + CHUNK]
             )
-            crc = zlib.crc32(piece)
+            crc = crc32(piece)
             if padded is None and start + CHUNK >= data.nbytes:
-                crc = zlib.crc32(b"\0" * (_padded(data.nbytes) - data.nbytes), crc)
+                crc = crc32(b"\0" * (_padded(data.nbytes) - data.nbytes), crc)
             crcs.append(crc)
         layout.append(
             {"name": name, "dtype": data.dtype.str, "shape": list(data.shape), "offset": offset, "crcs": crcs}
@@ -65,7 +68,7 @@ def write_file(file: BinaryIO, meta: Mapping[str, Any], arrays: Mapping[str, np.
     header = json.dumps({"meta": meta, "arrays": layout, "size": offset}, ensure_ascii=False)
     encoded = header.encode()
     file.write(encoded)
-    file.write(len(encoded).to_bytes(8, "little") + zlib.crc32(encoded).to_bytes(4, "little"))
+    file.write(len(encoded).to_bytes(8, "little") + crc32(encoded).to_bytes(4, "little"))
     file.write(b"\0" * 4 + MAGIC)
 
 
@@ -83,7 +86,7 @@ Verify = Callable[[], None]  # waits for a file's check; raises ``ValueError`` i
 
 
 def _checking(mapping: mmap.mmap, pieces: list[Piece]) -> Verify:
-    """Start checking every piece's CRC on every core (zlib releases the GIL: the caller
+    """Start checking every piece's CRC on every core (ISA-L releases the GIL: the caller
     goes on meanwhile), each piece's pages handed back once read; the returned function
     waits for the check and raises naming the first damaged piece."""
     view = memoryview(mapping)
@@ -91,7 +94,7 @@ def _checking(mapping: mmap.mmap, pieces: list[Piece]) -> Verify:
 
     def check(piece: Piece) -> bool:
         _, start, end, crc = piece
-        sound = zlib.crc32(view[start:end]) == crc
+        sound = crc32(view[start:end]) == crc
         first, last = -(-start // page) * page, end // page * page
         if last > first and hasattr(mapping, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
             mapping.madvise(mmap.MADV_DONTNEED, first, last - first)  # still cached, no longer ours
@@ -131,7 +134,7 @@ def _header(mapping: mmap.mmap, size: int) -> tuple[dict[str, Any], int]:
     if not 0 < length <= size - _TRAILER:
         raise ValueError("its header is cut short")
     encoded = mapping[size - _TRAILER - length : size - _TRAILER]
-    if zlib.crc32(encoded) != int.from_bytes(trailer[8:12], "little"):
+    if crc32(encoded) != int.from_bytes(trailer[8:12], "little"):
         raise ValueError("its header is damaged (CRC)")
     return dict(json.loads(encoded.decode())), length
 
