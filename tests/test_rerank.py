@@ -135,3 +135,24 @@ def test_the_pool_is_scored_over_all_terms_common_characters_too(
     exact = dict(zip(passages.tolist(), scores.tolist(), strict=True))
     assert found and [score for _, score in found] == pytest.approx([exact[n] for n, _ in found])
     assert [n for n, _ in found] == [n for n in passages.tolist() if n in dict(found)]
+
+
+@pytest.mark.parametrize("question", ["党员有多少人", "沧州中院院长是谁？", "党支部合并后还剩多少个？"])
+def test_the_rule_leaving_common_characters_out_changes_no_reordered_score(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch, question: str
+) -> None:
+    # The pool made the whole seed: with the rule it holds the passages that have
+    # a searched term, and those must come in the same order with the same scores
+    # as with every term searched: the second stage weighs the same terms (the
+    # common characters too). The rule only spares the search their postings.
+    index = seed_library.index
+    monkeypatch.setattr(rerank, "POOL", len(index.passages))
+    monkeypatch.setattr(query, "COMMON_CHARACTER_SHARE", math.inf)
+    every_term = index.question_terms(question)[0]
+    everything = dict(index.answering(question, len(index.passages)))
+    monkeypatch.setattr(query, "COMMON_CHARACTER_SHARE", 0.1)
+    assert len(index.question_terms(question)[0]) < len(every_term)  # some are left out
+    with_rule = index.answering(question, len(index.passages))
+    assert len(with_rule) >= 3
+    assert [n for n, _ in with_rule] == [n for n in everything if n in dict(with_rule)]
+    assert [s for _, s in with_rule] == pytest.approx([everything[n] for n, _ in with_rule])

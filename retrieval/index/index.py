@@ -166,12 +166,15 @@ class Index:
             raise QuestionError(f"top-k must be at least 1, not {top_k}")
         query = make_query(self.tokenizer, self.body, question)
         relevance = Relevance(self.tokenizer, query.words)
-        idf = self.body.term_weights([*query.terms, *query.words])
+        idf = self.body.term_weights([*query.terms, *query.common, *query.words])
         terms = {term: idf[term] for term in query.terms}
+        # The second stage weighs every term, the common characters left out of the
+        # search too: the rule spares the search their postings, not the reordering.
+        every = {term: idf[term] for term in (*query.terms, *query.common)}
         words = {word: idf[word] for word in query.words}
         found: list[Found] = []
         answered = 0  # how many of ``found`` are the answer
-        for number, score, passage, body in self._ranked(query, terms, words, top_k + EXTRA_CANDIDATES):
+        for number, score, passage, body in self._ranked(query, every, words, top_k + EXTRA_CANDIDATES):
             found.append((number, score, passage, body))
             context = _normalised(context_of(passage))
             if relevance.answers(f"{context}\n{body[0]}", self.config.min_coverage, normalised=True):
@@ -186,8 +189,8 @@ class Index:
         """The best ``n`` passages, each decoded and normalised once: the exact top by
         BM25 over the searched terms; the first ``rerank.POOL`` of them scored over
         all the question's terms (its common characters too, looked up for them
-        alone) and reordered by ``rerank`` (``terms`` and ``words``: their weights
-        in the index); the rest after them in BM25's order."""
+        alone) and reordered by ``rerank`` (``terms``, all the question's, and
+        ``words``: their weights in the index); the rest after them in BM25's order."""
         passages, scores = self.rank(query.terms, max(n, rerank.POOL))
         pool = passages[: rerank.POOL]
         full = scores[: pool.size] + added_scores(self.weighted_fields, query.common, pool)
