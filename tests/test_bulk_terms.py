@@ -9,6 +9,7 @@ one character at a time) and ``TermCounts.count`` with ``Postings.build``.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 import numpy as np
@@ -25,6 +26,7 @@ from retrieval.index.termcounts import TermCounts
 from retrieval.index.termkeys import gram_keys, term_key, term_keys
 from retrieval.store.counting import count_document
 from retrieval.store.ngrams import grams
+from retrieval.store.piecekeys import PieceTable, piece_table
 from retrieval.text.cuts import Cuts
 from retrieval.text.tokenizer import DEFAULT_STOPWORDS, Tokenizer, load_stopwords
 from tests.conftest import SEED
@@ -51,18 +53,55 @@ def _as_strings(first: np.ndarray, second: np.ndarray) -> list[str]:
     return [chr(a) + (chr(b) if b else "") for a, b in zip(first.tolist(), second.tolist(), strict=True)]
 
 
-@settings(max_examples=300, deadline=None)
-@given(_TEXTS)
-def test_bulk_terms_are_each_texts_terms_and_cuts(tokenizer: Tokenizer, texts: list[str]) -> None:
-    bulk = tokenizer.bulk_terms(texts)
-    found = grams(bulk.normalised, tokenizer.stopwords)
-    strings = _as_strings(found.first, found.second)
+def _bulk_terms_and_cuts(table: PieceTable, tokenizer: Tokenizer, texts: list[str]) -> None:
+    """The bulk path's terms (as keys) and cuts of ``texts`` are ``terms_and_cuts``'s."""
+    cut = tokenizer.bulk_pieces(texts)
+    found = table.of(cut.pieces)
+    ngrams = grams(cut.normalised, tokenizer.stopwords)
+    owner = np.repeat(np.arange(len(texts)), cut.counts)
+    words = found.keys[found.kept].tolist()
+    words_owner = owner[found.kept].tolist()
+    gram_owner = ngrams.text.tolist()
+    strings = _as_strings(ngrams.first, ngrams.second)
+    expected_cuts = []
     for number, text in enumerate(texts):
         terms, cuts = tokenizer.terms_and_cuts(text)
-        mine = [gram for gram, owner in zip(strings, found.text.tolist(), strict=True) if owner == number]
-        assert Counter(bulk.words[number] + mine) == Counter(terms)
-        assert bulk.cuts[number] == cuts
-    assert set(found.text.tolist()) <= set(range(len(texts)))
+        mine = [key for key, o in zip(words, words_owner, strict=True) if o == number]
+        mine += [term_key(gram) for gram, o in zip(strings, gram_owner, strict=True) if o == number]
+        assert Counter(mine) == Counter(term_key(term) for term in terms)
+        expected_cuts.append(cuts)
+    packed = Cuts.pack(expected_cuts)
+    bulk = Cuts.of_pieces(found.lengths, np.array(cut.counts, dtype=np.int64))
+    assert bulk.bits.tolist() == packed.bits.tolist()
+    assert bulk.ends.tolist() == packed.ends.tolist()
+    assert bulk.ends.dtype == packed.ends.dtype and bulk.bits.dtype == packed.bits.dtype
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_bulk_pieces_give_each_texts_terms_and_cuts(tokenizer: Tokenizer, texts: list[str]) -> None:
+    _bulk_terms_and_cuts(piece_table(tokenizer), tokenizer, texts)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_TEXTS, min_size=1, max_size=4))
+def test_a_full_piece_table_starts_again_and_still_gives_the_terms(
+    tokenizer: Tokenizer, documents: list[list[str]]
+) -> None:
+    table = PieceTable(tokenizer, limit=3)  # emptied before most documents
+    for texts in documents:
+        _bulk_terms_and_cuts(table, tokenizer, texts)
+
+
+@given(st.lists(st.lists(st.integers(0, 20), max_size=6), max_size=6))
+def test_cuts_of_pieces_are_the_cuts_packed_text_by_text(texts: list[list[int]]) -> None:
+    expected = Cuts.pack([[0, *itertools.accumulate(lengths)] for lengths in texts])
+    cuts = Cuts.of_pieces(
+        np.array([n for lengths in texts for n in lengths], dtype=np.int64),
+        np.array([len(lengths) for lengths in texts], dtype=np.int64),
+    )
+    assert cuts.bits.tolist() == expected.bits.tolist()
+    assert cuts.ends.tolist() == expected.ends.tolist()
 
 
 def test_without_ngrams_a_document_is_counted_by_its_words() -> None:

@@ -58,5 +58,21 @@ def gram_keys(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return keys
 
 
+def span_keys(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``term_keys`` of terms given as spans of code points: term ``i`` is
+    ``codes[starts[i] : starts[i] + lengths[i]]``; a pass per character, over the terms that long."""
+    keys = np.full(starts.size, _FNV_OFFSET, dtype=np.uint64)
+    prime = np.uint64(_FNV_PRIME)
+    active = np.flatnonzero(lengths > 0)
+    step = 0
+    while active.size:
+        code = codes[starts[active] + step].astype(np.uint64)
+        before = keys[active]
+        keys[active] = np.where(code != 0, (before ^ code) * prime, before)
+        step += 1
+        active = active[lengths[active] > step]
+    return keys
+
+
 def term_key(term: str) -> int:
     return _term_key(term)

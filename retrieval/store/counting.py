@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +13,12 @@ from retrieval.documents.reader import Skipped, read_document
 from retrieval.errors import UnreadableFile
 from retrieval.index.index import context_of
 from retrieval.index.termcounts import TermCounts
-from retrieval.index.termkeys import gram_keys, term_keys
+from retrieval.index.termkeys import gram_keys
 from retrieval.passage import Document
 from retrieval.store.ngrams import Grams, grams
+from retrieval.store.piecekeys import Pieces, piece_table
 from retrieval.text.cuts import Cuts
-from retrieval.text.tokenizer import BulkTerms, Tokenizer
+from retrieval.text.tokenizer import BulkPieces, Tokenizer
 
 
 @dataclass(frozen=True)
@@ -42,51 +42,43 @@ class Job:
     previous: Indexed | None = None
 
 
-def _keys(terms: BulkTerms, ngrams: Grams) -> tuple[np.ndarray, np.ndarray]:
-    """The keys of the terms of ``terms``' texts, its words' and ``ngrams`` (repeats
-    kept), and which text each is of."""
-    flat = list(itertools.chain.from_iterable(terms.words))
-    distinct = dict.fromkeys(flat)
-    number = dict(zip(distinct, itertools.count()))
-    words = term_keys(list(distinct))[np.fromiter(map(number.__getitem__, flat), np.int64, len(flat))]
-    sizes = np.fromiter(map(len, terms.words), np.int64, len(terms.words))
-    owner = np.repeat(np.arange(len(terms.words), dtype=np.int64), sizes)
-    return (
-        np.concatenate([words, gram_keys(ngrams.first, ngrams.second)]),
-        np.concatenate([owner, ngrams.text]),
+def _counted(tokenizer: Tokenizer, cut: BulkPieces, found: Pieces, texts: np.ndarray) -> TermCounts:
+    """The counted terms of passages whose texts are ``texts`` (numbers of ``cut``'s texts,
+    whose pieces are ``found``): the pieces' words, and the texts' n-grams."""
+    ngrams = grams(cut.normalised, tokenizer.stopwords) if tokenizer.char_ngrams else Grams.none()
+    counts = np.asarray(cut.counts, dtype=np.int64)
+    owner = np.concatenate(
+        [np.repeat(np.arange(counts.size), counts)[found.kept], ngrams.text.astype(np.int64, copy=False)]
     )
-
-
-def _counted(tokenizer: Tokenizer, terms: BulkTerms, texts: np.ndarray) -> TermCounts:
-    """The counted terms of passages whose texts are ``texts`` (numbers of ``terms``' texts)."""
-    found = grams(terms.normalised, tokenizer.stopwords) if tokenizer.char_ngrams else Grams.none()
-    keys, owner = _keys(terms, found)
-    if np.array_equal(texts, np.arange(len(terms.words))):
+    keys = np.concatenate([found.keys[found.kept], gram_keys(ngrams.first, ngrams.second)])
+    if np.array_equal(texts, np.arange(counts.size)):
         return TermCounts.of_keys(keys, owner, texts.size)
     order = np.argsort(owner, kind="stable")  # each text's terms together, then copied per passage
-    sizes = np.bincount(owner, minlength=len(terms.words))
+    sizes = np.bincount(owner, minlength=counts.size)
     starts = np.cumsum(sizes) - sizes
-    counts = sizes[texts]
-    ends = np.cumsum(counts)
-    taken = order[
-        np.repeat(starts[texts] - ends + counts, counts) + np.arange(int(ends[-1]) if ends.size else 0)
+    taken = sizes[texts]
+    ends = np.cumsum(taken)
+    chosen = order[
+        np.repeat(starts[texts] - ends + taken, taken) + np.arange(int(ends[-1]) if ends.size else 0)
     ]
-    return TermCounts.of_keys(keys[taken], np.repeat(np.arange(texts.size), counts), texts.size)
+    return TermCounts.of_keys(keys[chosen], np.repeat(np.arange(texts.size), taken), texts.size)
 
 
 def count_document(document: Document, tokenizer: Tokenizer) -> Indexed:
     """Tokenise and count the terms of each of ``document``'s passages (``passage_terms``'s,
     each distinct title and heading tokenised once: the passages of a section share them)."""
     passages = document.passages
-    body = tokenizer.bulk_terms([passage.text for passage in passages])
+    table = piece_table(tokenizer)
+    body = tokenizer.bulk_pieces([passage.text for passage in passages])
     contexts: dict[str, int] = {}
     which = [contexts.setdefault(context_of(passage), len(contexts)) for passage in passages]
-    context = tokenizer.bulk_terms(list(contexts))
+    context = tokenizer.bulk_pieces(list(contexts))
+    found = table.of(body.pieces)
     fields = (
-        _counted(tokenizer, body, np.arange(len(passages))),
-        _counted(tokenizer, context, np.array(which, dtype=np.int64)),
+        _counted(tokenizer, body, found, np.arange(len(passages))),
+        _counted(tokenizer, context, table.of(context.pieces), np.array(which, dtype=np.int64)),
     )
-    return Indexed(document, fields, Cuts.pack(body.cuts))
+    return Indexed(document, fields, Cuts.of_pieces(found.lengths, np.asarray(body.counts, np.int64)))
 
 
 Read = Callable[[Path, Path, int], Document]

@@ -38,6 +38,21 @@ class Cuts:
         bits = np.concatenate(pieces) if pieces else np.zeros(0, np.uint8)
         return cls(bits, np.cumsum([p.size for p in pieces], dtype=np.int64))
 
+    @classmethod
+    def of_pieces(cls, lengths: np.ndarray, counts: np.ndarray) -> Cuts:
+        """``pack`` of texts cut into pieces: text ``i`` into the next ``counts[i]`` pieces
+        of ``lengths`` (its cuts: 0 and each piece's end), all at once."""
+        ends = np.concatenate([np.zeros(1, np.int64), np.cumsum(lengths, dtype=np.int64)])
+        starts = np.cumsum(counts, dtype=np.int64) - counts  # each text's first piece
+        firsts = ends[starts]  # where each text starts, in all the texts
+        nbytes = (ends[starts + counts] - firsts + 8) // 8  # a bit per character and one more
+        base = (np.cumsum(nbytes) - nbytes) * 8
+        owner = np.repeat(np.arange(counts.size), counts)
+        flags = np.zeros(int(nbytes.sum()) * 8, dtype=np.uint8)
+        flags[base] = 1
+        flags[base[owner] + ends[1:] - firsts[owner]] = 1
+        return cls(np.packbits(flags), np.cumsum(nbytes, dtype=np.int64))
+
     def of(self, passage: int) -> list[int]:
         start = int(self.ends[passage - 1]) if passage else 0
         # As bool: flatnonzero is several times faster on bool than on uint8.

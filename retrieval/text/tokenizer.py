@@ -44,13 +44,13 @@ _KNOWN_WORDS_BULK = 1 << 17  # the same when indexing (``cut_in_bulk``)
 
 
 @dataclass(frozen=True)
-class BulkTerms:
-    """Numbered texts normalised, and each one's words (its terms but the n-grams,
-    repeats kept) and cuts, as ``terms_and_cuts`` gives them."""
+class BulkPieces:
+    """Numbered texts normalised, and the pieces jieba cut them into, one text's after
+    the other's: text ``i`` is cut into ``counts[i]`` pieces."""
 
     normalised: list[str]
-    words: list[list[str]]
-    cuts: list[list[int]]
+    pieces: list[str]
+    counts: list[int]
 
 
 class Cutter(Protocol):
@@ -113,18 +113,23 @@ class Tokenizer:
         terms, _, pieces = self._analyse(text)
         return terms, list(itertools.accumulate(map(len, pieces), initial=0))
 
-    def bulk_terms(self, texts: Sequence[str]) -> BulkTerms:
-        """``terms_and_cuts`` of many texts (a document's), for indexing, but for the
-        n-grams: the caller finds those in the normalised texts, all at once
-        (``retrieval.store.ngrams``)."""
+    def bulk_pieces(self, texts: Sequence[str]) -> BulkPieces:
+        """Many texts (a document's) normalised and cut, for indexing: the caller finds
+        their terms, as ``terms_and_cuts`` does, from the pieces (``kept_word``) and the
+        normalised texts (n-grams), all at once (``retrieval.store.piecekeys``, ``ngrams``)."""
         normalised = [normalise(text) for text in texts]
-        words: list[list[str]] = []
-        cuts: list[list[int]] = []
+        pieces: list[str] = []
+        counts: list[int] = []
         for text in normalised:
-            pieces = self._cutter.cut(text)
-            words.append(self._kept_words(pieces))
-            cuts.append(list(itertools.accumulate(map(len, pieces), initial=0)))
-        return BulkTerms(normalised, words, cuts)
+            cut = self._cutter.cut(text)
+            pieces.extend(cut)
+            counts.append(len(cut))
+        return BulkPieces(normalised, pieces, counts)
+
+    @property
+    def pieces_remembered(self) -> int:
+        """How many pieces' kept words a memo of them holds at most: many when indexing."""
+        return self._remembered
 
     def terms_and_words(self, text: str) -> tuple[list[str], list[str]]:
         """``terms(text)`` and ``words(text)`` from one pass of jieba."""
@@ -153,10 +158,10 @@ class Tokenizer:
         if len(known) >= self._remembered:
             known = self._known = {}  # not clear(): another thread may be reading it
         for piece in set(pieces).difference(known):
-            known[piece] = self._kept_word(piece)
+            known[piece] = self.kept_word(piece)
         return [word for word in map(known.__getitem__, pieces) if word is not None]
 
-    def _kept_word(self, piece: str) -> str | None:
+    def kept_word(self, piece: str) -> str | None:
         """What a piece jieba cut is indexed as (its stem, unglued), or None if dropped."""
         word = self._unglued(piece.strip())
         return stem(word) if self._kept(word) else None
