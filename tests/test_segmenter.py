@@ -40,6 +40,7 @@ _PROBES = [
     "www.hbfzb.com S.K OK.LIVE 3.2mm 75-80% v2.0.1 a-b-c- -x x- a--b a.b. .5 5.",
     "㐀㐁 𠀀𠀁 鿖鿗 豈更 \ue000\ue000 中\ue000文",
     "常在 他常在家 C++ C# AT&T 100% 50%多",
+    "zh-tw\x00zh-tw a\x00-b 1999-\x002000 中\x00文",  # NUL: what bulkcutter joins words with
 ]
 _USER_WORDS = (
     "头雁培育 100 n\n沧州中院 5\n闫杰\n法院 50000\n党建 100 n\n审判 3\n一站式诉讼服务\n组织力 0\n常在 0\n"

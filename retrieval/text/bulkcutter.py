@@ -38,6 +38,7 @@ _WIDER = re.compile("[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0002eb
 _SKIP = re.compile(r"(\r\n|\s)")
 _HAN = re.compile(r"[\u4E00-\u9FD5]+")
 _BALANCE = "\ue000"
+_GAP = "\x00"  # between words joined: jieba cuts it alone, so no word holds one but itself
 
 
 def _pieces(part: str) -> list[str]:
@@ -67,9 +68,17 @@ class BulkCutter:
     def _cut(self, jieba: Any, text: str) -> list[str]:
         """jieba-rs's words of ``text`` (no CJK beyond jieba's blocks in it), made jieba's."""
         cut: list[str] = jieba.cut(text, True)
-        if not self._lexicon.force_split and not _JOINED.search(text):
+        if self._lexicon.force_split or _GAP in text:
+            return self._compatible(cut)
+        if not _JOINED.search(text):
             return cut  # no word of it can need the post-pass: spare going through them
-        return self._compatible(cut)
+        # Only a word holding letters or digits joined by . _ - can: find those (seldom a
+        # few of the text's hundred words) in the words joined, each match inside one word.
+        joined = _GAP.join(cut)
+        starts = dict.fromkeys(joined.count(_GAP, 0, match.start()) for match in _JOINED.finditer(joined))
+        for at in reversed(starts):
+            cut[at : at + 1] = self._compatible([cut[at]])
+        return cut
 
     def _compatible(self, cut: list[str]) -> list[str]:
         """jieba-rs's words, made jieba's (for a text with no CJK beyond jieba's blocks)."""
