@@ -83,12 +83,13 @@ def test_bulk_pieces_give_each_texts_terms_and_cuts(tokenizer: Tokenizer, texts:
     _bulk_terms_and_cuts(piece_table(tokenizer), tokenizer, texts)
 
 
+@pytest.mark.parametrize("limit", [3, 40])  # emptied before most documents, or now and then
 @settings(max_examples=100, deadline=None)
-@given(st.lists(_TEXTS, min_size=1, max_size=4))
-def test_a_full_piece_table_starts_again_and_still_gives_the_terms(
-    tokenizer: Tokenizer, documents: list[list[str]]
+@given(documents=st.lists(_TEXTS, min_size=1, max_size=4))
+def test_a_small_piece_table_gives_the_terms(
+    tokenizer: Tokenizer, limit: int, documents: list[list[str]]
 ) -> None:
-    table = PieceTable(tokenizer, limit=3)  # emptied before most documents
+    table = PieceTable(tokenizer, limit=limit)  # few slots: many pieces go to the sorted list
     for texts in documents:
         _bulk_terms_and_cuts(table, tokenizer, texts)
 

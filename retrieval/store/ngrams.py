@@ -41,14 +41,37 @@ def _pairs(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return (first.astype(np.uint64) << np.uint64(_PAIR_SHIFT)) | second.astype(np.uint64)
 
 
+_CODES = 0x110000  # code points
+
+
+@lru_cache(maxsize=1)
+def _chinese() -> np.ndarray:
+    """For each code point, whether it is a Chinese character (one of ``CJK_RANGES``)."""
+    table = np.zeros(_CODES, dtype=bool)
+    for low, high in CJK_RANGES:
+        table[low : high + 1] = True
+    return table
+
+
 @lru_cache(maxsize=8)
 def _stopped(stopwords: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The stopwords an n-gram can be: single characters (code points) and pairs."""
-    singles = sorted(ord(word) for word in stopwords if len(word) == 1)
+    """For each code point, whether it is a Chinese character that is a term (not a
+    stopword); and the stopwords of two characters, as sorted pairs."""
+    single = _chinese().copy()
+    single[[ord(word) for word in stopwords if len(word) == 1]] = False
     pairs = [word for word in stopwords if len(word) == 2]
     first = np.array([ord(word[0]) for word in pairs], dtype=np.uint32)
     second = np.array([ord(word[1]) for word in pairs], dtype=np.uint32)
-    return np.array(singles, dtype=np.uint32), np.sort(_pairs(first, second))
+    return single, np.sort(_pairs(first, second))
+
+
+def _among(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is one of ``sorted_values`` (``np.isin``, by bisection)."""
+    if not sorted_values.size:
+        return np.zeros(values.size, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_values, values), sorted_values.size - 1)
+    found: np.ndarray = sorted_values[at] == values
+    return found
 
 
 def grams(texts: Sequence[str], stopwords: frozenset[str]) -> Grams:
@@ -58,15 +81,13 @@ def grams(texts: Sequence[str], stopwords: frozenset[str]) -> Grams:
         return Grams.none()
     # One text after the other, a newline (no Chinese character) between two: no run spans two.
     codes = np.frombuffer("\n".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    chinese = np.zeros(codes.size, dtype=bool)
-    for low, high in CJK_RANGES:
-        chinese |= (codes >= low) & (codes <= high)
+    chinese = _chinese()[codes]
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)[: codes.size]
     singles, pairs = _stopped(stopwords)
-    one = np.flatnonzero(chinese & ~np.isin(codes, singles))
+    one = np.flatnonzero(singles[codes])
     two = np.flatnonzero(chinese[:-1] & chinese[1:])
-    two = two[~np.isin(_pairs(codes[two], codes[two + 1]), pairs)]
+    two = two[~_among(_pairs(codes[two], codes[two + 1]), pairs)]
     return Grams(
         text=np.concatenate([owner[one], owner[two]]),
         first=np.concatenate([codes[one], codes[two]]),

@@ -24,6 +24,7 @@ import numpy as np
 from retrieval.index.termkeys import span_keys, term_keys
 from retrieval.text.tokenizer import Tokenizer
 
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # a key times this: its top bits depend on all of it
 _GAP = "\x00"  # between two pieces: no piece holds one (checked), and keys skip it anyway
 
 
@@ -51,45 +52,76 @@ def _spans(pieces: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 class PieceTable:
-    """The pieces seen, by key (sorted), with their words' keys; emptied when it holds
-    ``limit`` (default: ``tokenizer.pieces_remembered``): a bounded memo."""
+    """The pieces seen, by key, with their words' keys: a slot each (the key's top bits,
+    mixed), or when that is taken, in a list sorted by key; emptied when it holds ``limit``
+    (default: 2^19 pieces in a process that indexes a corpus, ~26 MiB; else 2^12)."""
 
     def __init__(self, tokenizer: Tokenizer, limit: int | None = None) -> None:
         self.tokenizer = weakref.ref(tokenizer)
         self._kept_word = tokenizer.kept_word
-        self._limit = tokenizer.pieces_remembered if limit is None else limit
+        self._limit = limit if limit is not None else 1 << (19 if tokenizer.in_bulk else 12)
+        bits = max(self._limit.bit_length() + 1, 3)  # slots: twice the pieces, at least
+        self._slots, self._shift = 1 << bits, np.uint64(64 - bits)
         self._lock = threading.Lock()  # a reload may index in another thread
         self._empty()
 
     def _empty(self) -> None:
-        self._pieces = np.zeros(0, np.uint64)  # sorted
+        self._held = 0
+        self._slot_keys = np.zeros(self._slots, np.uint64)  # 0: a free slot (a key 0 goes to the list)
+        self._slot_kept = np.zeros(self._slots, bool)
+        self._slot_words = np.zeros(self._slots, np.uint64)
+        self._keys = np.zeros(0, np.uint64)  # sorted
         self._kept = np.zeros(0, bool)
         self._words = np.zeros(0, np.uint64)
+
+    def _slot(self, keys: np.ndarray) -> np.ndarray:
+        return ((keys * _MIX) >> self._shift).astype(np.intp)
 
     def of(self, pieces: list[str]) -> Pieces:
         codes, starts, lengths = _spans(pieces)
         keys = span_keys(codes, starts, lengths)
         with self._lock:
-            if self._pieces.size >= self._limit:
+            if self._held >= self._limit:
                 self._empty()
-            at = self._found(keys)
-            new = self._pieces[at] != keys if self._pieces.size else np.ones(keys.size, bool)
-            if new.any():
-                self._add(pieces, keys, np.flatnonzero(new))
-                at = self._found(keys)
-            return Pieces(lengths, self._kept[at], self._words[at])
+            slot = self._slot(keys)
+            missed = np.flatnonzero((self._slot_keys[slot] != keys) | (keys == 0))
+            if missed.size:
+                new = (
+                    missed[self._keys[self._listed(keys[missed])] != keys[missed]]
+                    if self._keys.size
+                    else missed
+                )
+                if new.size:
+                    self._add(pieces, keys, new)
+                    missed = np.flatnonzero((self._slot_keys[slot] != keys) | (keys == 0))
+            kept, words = self._slot_kept[slot], self._slot_words[slot]
+            if missed.size:
+                at = self._listed(keys[missed])
+                kept[missed], words[missed] = self._kept[at], self._words[at]
+            return Pieces(lengths, kept, words)
 
-    def _found(self, keys: np.ndarray) -> np.ndarray:
-        return np.minimum(np.searchsorted(self._pieces, keys), max(self._pieces.size - 1, 0))
+    def _listed(self, keys: np.ndarray) -> np.ndarray:
+        return np.minimum(np.searchsorted(self._keys, keys), max(self._keys.size - 1, 0))
 
     def _add(self, pieces: list[str], keys: np.ndarray, new: np.ndarray) -> None:
         added, first = np.unique(keys[new], return_index=True)
         words = [self._kept_word(pieces[i]) for i in new[first].tolist()]
-        merged = np.concatenate([self._pieces, added])
-        order = np.argsort(merged, kind="stable")
-        self._pieces = merged[order]
-        self._kept = np.concatenate([self._kept, [word is not None for word in words]])[order]
-        self._words = np.concatenate([self._words, term_keys([word or "" for word in words])])[order]
+        kept = np.array([word is not None for word in words], dtype=bool)
+        word_keys = term_keys([word or "" for word in words])
+        slot = self._slot(added)
+        free = np.flatnonzero((self._slot_keys[slot] == 0) & (added != 0))
+        free = free[np.unique(slot[free], return_index=True)[1]]  # one piece a slot
+        self._slot_keys[slot[free]], self._slot_kept[slot[free]] = added[free], kept[free]
+        self._slot_words[slot[free]] = word_keys[free]
+        rest = np.ones(added.size, bool)
+        rest[free] = False
+        if rest.any():
+            merged = np.concatenate([self._keys, added[rest]])
+            order = np.argsort(merged, kind="stable")
+            self._keys = merged[order]
+            self._kept = np.concatenate([self._kept, kept[rest]])[order]
+            self._words = np.concatenate([self._words, word_keys[rest]])[order]
+        self._held += added.size
 
 
 _tables: list[PieceTable] = []

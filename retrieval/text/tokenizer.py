@@ -40,7 +40,6 @@ _WORD_CHAR = re.compile(r"\w")
 _LONE_LETTER = re.compile(r"[a-z]")
 _QUESTION_WORD = re.compile(r"(哪|几|第几|多少)[\u4e00-\u9fff]?")
 _KNOWN_WORDS = 1 << 12  # pieces whose kept word is remembered, at most (answering questions)
-_KNOWN_WORDS_BULK = 1 << 17  # the same when indexing (``cut_in_bulk``)
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,6 @@ class Tokenizer:
     _lexicon: Lexicon = field(init=False, repr=False)  # jieba's dictionary and the user's words
     _cutter: Cutter = field(init=False, repr=False)  # jieba's cut, faster
     _known: dict[str, str | None] = field(init=False, repr=False, compare=False, default_factory=dict)
-    _remembered: int = field(init=False, repr=False, default=_KNOWN_WORDS)  # pieces in _known, at most
     _terms: dict[str, str | None] = field(init=False, repr=False, compare=False, default_factory=dict)
     _stamp: int = field(init=False, repr=False)  # the user dictionary's mtime
 
@@ -96,7 +94,6 @@ class Tokenizer:
         cutter = BulkCutter(self._lexicon)
         cutter.start()
         self._cutter = cutter
-        self._remembered = _KNOWN_WORDS_BULK
 
     @property
     def dictionary_digest(self) -> str:
@@ -127,9 +124,9 @@ class Tokenizer:
         return BulkPieces(normalised, pieces, counts)
 
     @property
-    def pieces_remembered(self) -> int:
-        """How many pieces' kept words a memo of them holds at most: many when indexing."""
-        return self._remembered
+    def in_bulk(self) -> bool:
+        """Whether it cuts with jieba-rs (``cut_in_bulk``): a process that indexes a corpus."""
+        return isinstance(self._cutter, BulkCutter)
 
     def terms_and_words(self, text: str) -> tuple[list[str], list[str]]:
         """``terms(text)`` and ``words(text)`` from one pass of jieba."""
@@ -155,7 +152,7 @@ class Tokenizer:
 
     def _kept_words(self, pieces: list[str]) -> list[str]:
         known = self._known
-        if len(known) >= self._remembered:
+        if len(known) >= _KNOWN_WORDS:
             known = self._known = {}  # not clear(): another thread may be reading it
         for piece in set(pieces).difference(known):
             known[piece] = self.kept_word(piece)
