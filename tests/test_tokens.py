@@ -9,10 +9,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from retrieval.errors import DocumentsError
 from retrieval.index.relevance import Relevance
-from retrieval.text.normalisation import normalise
+from retrieval.text.normalisation import normalise, normalise_all
 from retrieval.text.script import to_simplified
 from retrieval.text.tokenizer import DEFAULT_STOPWORDS, Tokenizer, load_stopwords
 from tests.conftest import SEEDS
@@ -30,6 +32,40 @@ def test_normalise_is_nfkc_lower_simplified() -> None:
     texts += ["＞\u0338 ＜\u0338", "ｶﾞｷﾞ ＡＢＣ１２３", "\u3000全角　空格", "①㈱ﬁ", "Ｅ\u0301 Å", "！～＂"]
     for text in texts:
         assert normalise(text) == to_simplified(unicodedata.normalize("NFKC", text).lower()), text
+
+
+# Pieces that normalise across a neighbour or change length: combining marks (after a newline too),
+# a final sigma, full-width forms, compatibility characters, Traditional phrases, line breaks.
+_NORMALISED_PIECES = [
+    "\u0301",
+    "\u0338",
+    "Σ",
+    "ΑΣ",
+    "Ε",
+    "Ｅ",
+    "ｶﾞ",
+    "ﾞ",
+    "㈱",
+    "ﬁ",
+    "İ",
+    "Å",
+    "後來",
+    "頭髮",
+    "乾隆",
+    "　",
+    "，",
+    "a",
+    "\n",
+    "\r",
+    "\u2028",
+    " ",
+]
+
+
+@given(st.lists(st.lists(st.sampled_from(_NORMALISED_PIECES), max_size=8).map("".join), max_size=6))
+def test_normalise_all_is_each_texts_nfkc_lower_simplified(texts: list[str]) -> None:
+    expected = [to_simplified(unicodedata.normalize("NFKC", text).lower()) for text in texts]
+    assert normalise_all(texts) == expected
 
 
 def test_terms_and_words_come_from_one_pass() -> None:

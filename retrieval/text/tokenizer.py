@@ -23,7 +23,7 @@ from typing import Protocol
 from retrieval.errors import DocumentsError
 from retrieval.text.bulkcutter import BulkCutter
 from retrieval.text.dictionary import jieba_dictionary
-from retrieval.text.normalisation import normalise, normalise_with_offsets
+from retrieval.text.normalisation import normalise, normalise_all, normalise_with_offsets
 from retrieval.text.segmenter import Segmenter
 from retrieval.text.spans import Term, bigrams, words_at_cuts
 from retrieval.text.stemming import stem
@@ -114,7 +114,7 @@ class Tokenizer:
         """Many texts (a document's) normalised and cut, for indexing: the caller finds
         their terms, as ``terms_and_cuts`` does, from the pieces (``kept_word``) and the
         normalised texts (n-grams), all at once (``retrieval.store.piecekeys``, ``ngrams``)."""
-        normalised = [normalise(text) for text in texts]
+        normalised = normalise_all(texts)
         pieces: list[str] = []
         counts: list[int] = []
         for text in normalised:
