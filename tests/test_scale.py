@@ -114,13 +114,15 @@ def test_the_scale_benchmark_deletes_its_temporary_corpora_and_keeps_a_given_wor
 
 @pytest.mark.parametrize("segment", [2, 4, 1 << 16])
 @pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("radix", [1 << 16, 3])  # parts sorted by their terms in 16 bits, or not
 def test_postings_assembled_part_by_part_are_those_built_at_once(
-    monkeypatch: pytest.MonkeyPatch, segment: int, seed: int
+    monkeypatch: pytest.MonkeyPatch, segment: int, seed: int, radix: int
 ) -> None:
     from retrieval.index import assembly, postings
     from retrieval.index.assembly import assembled
 
     monkeypatch.setattr(postings, "SEGMENT", segment)
+    monkeypatch.setattr(assembly, "_RADIX", radix)
     monkeypatch.setattr(assembly, "_UNION_BATCH", 2)  # the vocabularies merged in several batches
     rng = np.random.default_rng(seed)
     words = [f"w{i}" for i in range(40)]
