@@ -34,7 +34,7 @@ CONTEXT_WEIGHT = 0.75
 EXTRA_CANDIDATES = 5
 
 PassageTerms = tuple[Sequence[str], Sequence[str]]
-Normalised = tuple[str, list[int]]  # ``normalise_with_offsets``: the text, where each character came from
+Normalised = tuple[str, Sequence[int]]  # ``normalise_with_offsets``: the text, where each character came from
 Found = tuple[int, float, Passage, Normalised]  # a passage's number, score, itself and its normalised text
 
 

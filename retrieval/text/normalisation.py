@@ -39,19 +39,16 @@ def _nfkc(text: str) -> str:
     same single characters), and the rest is usually normalised already."""
     if unicodedata.is_normalized("NFKC", text):
         return text
-    text = _FULL_WIDTH.sub(_half_width, text)
+    for char in set(_FULL_WIDTH.findall(text)):  # a few distinct ones: faster than sub()
+        text = text.replace(char, _HALF_WIDTH[char])
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
-def _half_width(match: re.Match[str]) -> str:
-    return _HALF_WIDTH[match.group()]
-
-
-def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+def normalise_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """The normalised text and, for each of its characters, where it came from."""
     normalised = normalise(text)
     if len(normalised) == len(text):
-        return normalised, list(range(len(text)))
+        return normalised, range(len(text))
     pieces: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):

@@ -214,7 +214,7 @@ class Tokenizer:
         text: str,
         cuts: Sequence[int] | None = None,
         wanted: Collection[str] | None = None,
-        known: tuple[str, list[int]] | None = None,
+        known: tuple[str, Sequence[int]] | None = None,
     ) -> list[Term]:
         """Words and bigrams of ``text`` with the spans of ``text`` they came from;
         only those in ``wanted``, if given. ``cuts``, from ``terms_and_cuts(text)``,
@@ -226,6 +226,8 @@ class Tokenizer:
         found = list(words_at_cuts(normalised, cuts, wanted, self._term_of))
         if self.char_ngrams:
             found.extend(sorted(bigrams(normalised, wanted), key=operator.attrgetter("start")))
+        if origin == range(len(normalised)):  # each character where it was
+            return found
         return [Term(t.text, origin[t.start], origin[t.end - 1] + 1) for t in found]
 
 
