@@ -6,8 +6,11 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from retrieval.config import RetrievalConfig
+from retrieval.documents.splitter import sentences
 from retrieval.index.index import Index
 from retrieval.index.ranking import query, rerank
 from retrieval.index.relevance import Relevance
@@ -69,6 +72,36 @@ def test_shares_are_of_the_weight_held() -> None:
     assert rerank.best_sentence(text, weights) == pytest.approx(2 / 8)  # 1952 + 疏浚 over 沧州
     assert rerank.best_sentence("没有。", weights) == 0.0
     assert rerank.coverage(text, {}) == 0.0
+
+
+def _best_sentence_searching_each(text: str, weights: dict[str, float]) -> float:
+    """The straightforward best sentence: every sentence searched for every term."""
+    total = sum(weights.values())
+    present = [(term, w) for term, w in weights.items() if term in text]
+    if total <= 0 or not present:
+        return 0.0
+    return max(sum(w for t, w in present if t in text[start:end]) for start, end in sentences(text)) / total
+
+
+_PIECES = st.sampled_from(["沧", "州", "沧州", "河", "。", "!", ".", " ", "\n", "」", "aa", "a"])
+
+
+@given(st.lists(_PIECES, max_size=30).map("".join), st.data())
+@example("沧州。河", {"州。河": 1.0, "河": 0.5}).via("a term across a sentence end")
+def test_the_best_sentence_is_found_in_one_pass_as_searching_each_sentence_finds_it(
+    text: str, data: st.DataObject | dict[str, float]
+) -> None:
+    """Exactly (the same float): a term across a sentence end is in neither sentence;
+    a term twice in one sentence counts once. Terms: pieces, and slices of the text."""
+    if isinstance(data, dict):
+        weights = data
+    else:
+        term = st.lists(_PIECES, min_size=1, max_size=3).map("".join)
+        if text:
+            at = st.integers(0, len(text) - 1)
+            term |= st.tuples(at, st.integers(1, 4)).map(lambda slice: text[slice[0] : slice[0] + slice[1]])
+        weights = data.draw(st.dictionaries(term, st.floats(0.01, 9.0), max_size=6))
+    assert rerank.best_sentence(text, weights) == _best_sentence_searching_each(text, weights)
 
 
 def test_new_scores_are_bm25_plus_shares_of_the_best_score() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -30,12 +31,18 @@ def highlight(
         else:
             marks.append((term.start, term.end))
     matched = tuple(dict.fromkeys(text[start:end] for start, end in marks))
+    parts = sentences(text)
+    starts = [start for start, _ in parts]
+    inside: list[set[str]] = [set() for _ in parts]  # each sentence's terms
+    for term in hits:
+        place = bisect_right(starts, term.start) - 1
+        if place >= 0 and term.end <= parts[place][1]:  # else it spans a sentence end: in none
+            inside[place].add(term.text)
     best, best_weight = (0, len(text)), 0.0
-    for start, end in sentences(text):
-        inside = {t.text for t in hits if start <= t.start and t.end <= end}
-        total = math.fsum(weight(t) for t in inside)  # exact: the same whatever the set's order
+    for span, terms in zip(parts, inside, strict=True):
+        total = math.fsum(weight(t) for t in terms)  # exact: the same whatever the set's order
         if total > best_weight:
-            best, best_weight = (start, end), total
+            best, best_weight = span, total
     start, end = best
     while start < end and text[start].isspace():
         start += 1

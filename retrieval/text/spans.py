@@ -8,6 +8,7 @@ found with ``str.find``, one wanted bigram at a time.
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,12 +32,41 @@ def words_at_cuts(
     those whose terms are ``wanted``, if given. ``term_of`` gives a word's term
     (an English word's is its stem), or None when it is no term (a stopword)."""
     english = wanted is not None and any(term.isascii() for term in wanted)
+    if wanted is not None and not english:
+        yield from sorted(_found_at_cuts(text, cuts, wanted, term_of), key=operator.attrgetter("start"))
+        return
     for start, end in itertools.pairwise(cuts):
         word = text[start:end]
         if wanted is None or word in wanted or (english and word.isascii()):
             term = term_of(word)
             if term is not None and (wanted is None or term in wanted):
                 yield Term(term, start, end)
+
+
+def _found_at_cuts(
+    text: str, cuts: Sequence[int], wanted: Collection[str], term_of: Callable[[str], str | None]
+) -> Iterable[Term]:
+    """``words_at_cuts`` when no term wanted is English, in no order: each wanted word
+    found with ``str.find`` where a word starts and ends with no cut inside it (a passage has
+    about a hundred words, a question a few dozen terms)."""
+    boundaries = set(cuts)
+    for word in wanted:
+        at = text.find(word) if word else -1
+        if at < 0:
+            continue
+        term = term_of(word)
+        if term is None or term not in wanted:
+            continue
+        size = len(word)
+        while at >= 0:
+            end = at + size  # a word if a cut is at each end and none inside (else two words)
+            if (
+                at in boundaries
+                and end in boundaries
+                and (size == 1 or boundaries.isdisjoint(range(at + 1, end)))
+            ):
+                yield Term(term, at, end)
+            at = text.find(word, at + 1)
 
 
 def bigrams(text: str, wanted: Collection[str] | None) -> Iterable[Term]:

@@ -15,6 +15,7 @@ after them (their scores are no higher).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 
 from retrieval.documents.splitter import sentences
@@ -36,10 +37,20 @@ def best_sentence(text: str, weights: Mapping[str, float]) -> float:
     present = [(term, w) for term, w in weights.items() if term in text]
     if total <= 0 or not present:
         return 0.0
-    return (
-        max(sum(w for term, w in present if term in text[start:end]) for start, end in sentences(text))
-        / total
-    )
+    spans = sentences(text)
+    starts = [start for start, _ in spans]
+    held = [0.0] * len(spans)  # each sentence's weight, added in ``weights``' order
+    for term, weight in present:  # one pass: where each term is, not each sentence searched
+        inside = set()
+        at = text.find(term)
+        while at >= 0:
+            place = bisect_right(starts, at) - 1
+            if at + len(term) <= spans[place][1]:
+                inside.add(place)
+            at = text.find(term, at + 1)
+        for place in inside:
+            held[place] += weight
+    return max(held) / total
 
 
 def reorder(
