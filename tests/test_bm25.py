@@ -164,9 +164,10 @@ def assert_exact_top(got: tuple[np.ndarray, np.ndarray], scores: np.ndarray, n: 
 
 
 @pytest.fixture
-def always_prune(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(maxscore, "DIRECT_POSTINGS", 0)
-    monkeypatch.setattr(maxscore, "PROBE_POSTINGS", 1)
+def tiny_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The floor set by the passages of one posting of each field: a passage counted
+    twice, or a floor far below the n-th best, are then common."""
+    monkeypatch.setattr(maxscore, "SAMPLE", 1)
 
 
 @settings(max_examples=200, deadline=None)
@@ -176,7 +177,7 @@ def always_prune(monkeypatch: pytest.MonkeyPatch) -> None:
     query=SKEWED_QUERY,
     n=st.integers(1, 8),
     variant=st.sampled_from(["plus", "l", "okapi"]),
-    prune=st.booleans(),
+    tiny=st.booleans(),
 )
 def test_top_is_the_exact_best_n_over_weighted_fields(
     corpus: list[list[str]],
@@ -184,15 +185,14 @@ def test_top_is_the_exact_best_n_over_weighted_fields(
     query: list[str],
     n: int,
     variant: str,
-    prune: bool,
+    tiny: bool,
 ) -> None:
     context = (context * len(corpus))[: len(corpus)]
     params = BM25Params(variant=variant)
     with pytest.MonkeyPatch.context() as patch:
         fields = [(BM25Index(corpus, params), 1.0), (BM25Index(context, params), 0.75)]
-        if prune:
-            patch.setattr(maxscore, "DIRECT_POSTINGS", 0)
-            patch.setattr(maxscore, "PROBE_POSTINGS", 1)
+        if tiny:
+            patch.setattr(maxscore, "SAMPLE", 1)
         got = top(fields, query, n)
     assert_exact_top(got, brute_scores(fields, query), n)
 
@@ -236,29 +236,32 @@ def test_added_scores_are_the_scores_of_the_passages_asked_about(
 
 
 @settings(max_examples=60, deadline=None)
-@given(corpus=SKEWED_CORPUS, term=st.sampled_from(list("abcdq")), data=st.data())
-def test_a_term_list_finds_which_passages_hold_its_term(
-    corpus: list[list[str]], term: str, data: st.DataObject
+@given(corpus=SKEWED_CORPUS, terms=st.lists(st.sampled_from(list("abcdq")), unique=True, max_size=5))
+def test_gathered_postings_are_each_terms_passages_in_order(
+    corpus: list[list[str]], terms: list[str]
 ) -> None:
-    """Which of some passages (ascending) hold the term, and where in the term's list
-    they are: counted here from the corpus, whether the list's ids were read yet or not."""
-    holders = [i for i, passage in enumerate(corpus) if term in passage]  # the term's list, in order
-    assume(holders)
-    passages = sorted(data.draw(st.sets(st.integers(0, len(corpus) - 1))))
-    want = [(i, holders.index(p)) for i, p in enumerate(passages) if p in holders]
+    """Several terms' postings gathered: each term's passages (counted here from the
+    corpus), one term after the other, whichever segments the passages fall in."""
     index = BM25Index(corpus)
-    asked = np.array(passages, dtype=np.int64)
-    segments = index.postings.splits.shape[1] + 1
-    for read_ids_first in (False, True):
-        [item] = index.lists([term])
-        if read_ids_first:
-            assert item.ids.tolist() == holders
-        found, places = item.find(asked, termlist.segment_cuts(asked, segments))
-        assert list(zip(found.tolist(), places.tolist(), strict=True)) == want
+    lists = index.lists(terms)
+    assume(lists)
+    gathered = termlist.gathered_ids(lists)
+    held = [t for t in terms if any(t in passage for passage in corpus)]
+    assert gathered.tolist() == [i for t in held for i, passage in enumerate(corpus) if t in passage]
 
 
-@pytest.mark.usefixtures("always_prune")
-def test_pruned_top_breaks_ties_by_passage() -> None:
+def test_top_when_a_passage_counted_twice_sets_the_floor_too_high() -> None:
+    """The floor is the n-th best score of the passages of the weightiest postings, with
+    repeats: the best passage holds both rare terms, so it is counted twice and the floor
+    is its score; the second best must still be found."""
+    corpus = [["a", "b", "x"], ["a", "x"], ["x"], ["x", "y"], ["y"], ["y"], ["x"], ["b"]]
+    fields = [(BM25Index(corpus), 1.0)]
+    for n in (1, 2, 3):
+        assert_exact_top(top(fields, ["a", "b", "x"], n), brute_scores(fields, ["a", "b", "x"]), n)
+
+
+@pytest.mark.usefixtures("tiny_sample")
+def test_top_breaks_ties_by_passage() -> None:
     corpus = [["x", "a"]] * 3 + [["a"] * 3] * 20 + [["x", "a"]] * 3 + [["b"]] * 30
     index = BM25Index(corpus)
     passages, scores = top([(index, 1.0)], ["x", "a", "a"], 5)
@@ -266,31 +269,18 @@ def test_pruned_top_breaks_ties_by_passage() -> None:
     assert len(set(scores[:5].tolist())) == 1
 
 
-@pytest.mark.usefixtures("always_prune")
-def test_pruned_top_on_a_larger_skewed_corpus() -> None:
+@pytest.mark.usefixtures("tiny_sample")
+def test_top_on_a_larger_skewed_corpus() -> None:
     rng = np.random.default_rng(7)
     words = [f"w{i}" for i in range(400)]
     weights = 1 / np.arange(1, 401) ** 1.1
     weights /= weights.sum()
     corpus = [list(rng.choice(words, size=rng.integers(5, 60), p=weights)) for _ in range(3000)]
     fields = [(BM25Index(corpus), 1.0)]
-    probes = 0
-    weights_of = termlist.TermList.weights
-
-    def counting(
-        item: termlist.TermList, positions: slice | np.ndarray = slice(None), ids: np.ndarray | None = None
-    ) -> np.ndarray:
-        nonlocal probes
-        probes += not isinstance(positions, slice)
-        return weights_of(item, positions, ids)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(termlist.TermList, "weights", counting)
-        for _ in range(60):
-            query = [*rng.choice(words, size=rng.integers(1, 12), p=weights).tolist(), str(rng.choice(words))]
-            for n in (1, 3, 8):
-                assert_exact_top(top(fields, query, n), brute_scores(fields, query), n)
-    assert probes > 100  # the long lists were probed, not summed
+    for _ in range(60):
+        query = [*rng.choice(words, size=rng.integers(1, 12), p=weights).tolist(), str(rng.choice(words))]
+        for n in (1, 3, 8):
+            assert_exact_top(top(fields, query, n), brute_scores(fields, query), n)
 
 
 def postings_equal(a: Postings, b: Postings) -> None:
@@ -444,8 +434,8 @@ LIFTED_BY_COMMON_TERMS = [
 ]  # fmt: skip
 
 
-@pytest.mark.usefixtures("always_prune")
-def test_pruned_top_keeps_a_passage_that_several_common_terms_lift() -> None:
+@pytest.mark.usefixtures("tiny_sample")
+def test_top_keeps_a_passage_that_several_common_terms_lift() -> None:
     corpus = [passage.split() for passage in LIFTED_BY_COMMON_TERMS]
     fields = [(BM25Index(corpus), 1.0)]
     query = ["r0", "r1", "r2", "c0", "c1", "c2", "c3", "c4", "c5"]
@@ -453,9 +443,9 @@ def test_pruned_top_keeps_a_passage_that_several_common_terms_lift() -> None:
         assert_exact_top(top(fields, query, n), brute_scores(fields, query), n)
 
 
-@pytest.mark.usefixtures("always_prune")
+@pytest.mark.usefixtures("tiny_sample")
 @pytest.mark.parametrize("variant", ["plus", "l", "okapi"])
-def test_pruned_top_with_a_few_rare_terms_and_many_common_ones(variant: str) -> None:
+def test_top_with_a_few_rare_terms_and_many_common_ones(variant: str) -> None:
     """Seeded corpora where a few rare terms decide, and several common ones, repeated
     up to five times in some passages, may lift a passage past them together: the
     bounds MaxScore prunes with must hold for each variant (BM25L's weights grow with tf)."""

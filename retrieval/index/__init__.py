@@ -8,8 +8,7 @@ changed for a reload by ``updating``, which splices one file in place,
 (``assembly``), which also gives a changed document's unchanged passages
 their terms back from them. The passages themselves are one UTF-8 blob
 and a table (``passagetable``). A question's terms become weighted lists (``bm25``,
-``termlist``) searched for the exact best n with MaxScore pruning
-(``maxscore``); the "no answer" rule (``relevance``) and highlighting turn the
+``termlist``) summed for the exact best n (``maxscore``); the "no answer" rule (``relevance``) and highlighting turn the
 best passages into an ``Answer`` (``index``: the ``Index`` itself).
 """
 

@@ -1,10 +1,18 @@
-"""The exact best passages over BM25 fields, with MaxScore pruning.
+"""The exact best passages over BM25 fields: every posting of the question's terms summed.
 
-The postings of the rare (weighty) terms give a lower bound on the n-th best
-score (the "floor"); common terms whose largest possible contributions
-together stay below it cannot lift a passage that lacks every rare term into
-the top, so their long postings lists are only looked up for the passages
-that can still make it.
+The postings of each field's lists are gathered in a few NumPy calls (passage
+ids decoded, weights computed for all at once) and summed per passage with one
+``bincount``. The n-th best score among the passages of the weightiest lists
+is a floor for the n-th best of all, so only the passages at or above it are
+sorted.
+
+(The module's name is its past: it pruned with MaxScore, looking the long
+lists of common terms up only for the passages that could still reach the
+top. At 100k passages, with issue 15's weighted terms, a question's ~24 lists
+hold ~38,000 postings and it summed about 78% of the lists in full anyway;
+summing every posting in a few calls is ~25% faster. A MaxScore with an exact
+early floor, which sums only ~25% of the postings, was no faster either: the
+lookups cost what the sums saved. README, Performance.)
 """
 
 from __future__ import annotations
@@ -14,53 +22,26 @@ from collections.abc import Sequence
 import numpy as np
 
 from retrieval.index.bm25 import BM25Index, Query
-from retrieval.index.termlist import MARGIN, TermList, segment_cuts
+from retrieval.index.termlist import TermList, gathered_ids
 
-# ``top`` scores every posting directly below this many postings in total.
-DIRECT_POSTINGS = 4096
-# Postings in the first round of required lists; each next round doubles.
-PROBE_POSTINGS = 2048
-# Distinct passages of the first rounds whose scores set the floor.
-POOL = 2048
-BISECT = 16  # look a passage up in a list by bisection when the list is this much longer
-# Lists stay required until the rest could add at most this share of the floor:
-# the passages left alive are then few enough to look up by bisection.
-REQUIRED_UNTIL = 0.5
+# The n-th best score of the passages of this many postings of each field's
+# weightiest lists sets the floor.
+SAMPLE = 1024
 
 
-def _weights(lists: Sequence[TermList]) -> tuple[np.ndarray, np.ndarray]:
-    """The passages of ``lists`` and their weights (computed field by field)."""
-    fields: dict[int, list[TermList]] = {}
-    for item in lists:
-        fields.setdefault(id(item.index), []).append(item)
-    ids, weights = [], []
-    for group in fields.values():
-        passages = np.concatenate([item.ids for item in group])
-        tf = np.concatenate([item.tf for item in group])
-        factors = np.repeat([item.factor for item in group], [item.size for item in group])
-        ids.append(passages)
-        weights.append(factors * group[0].index.tf_weight(passages, tf))
-    if len(ids) == 1:
-        return ids[0], weights[0]
-    return np.concatenate(ids), np.concatenate(weights)
+def _gathered(index: BM25Index, lists: Sequence[TermList]) -> tuple[np.ndarray, np.ndarray]:
+    """The passages of one field's ``lists`` (in their order) and the postings' weights."""
+    ids = gathered_ids(lists)
+    tf = np.concatenate([index.postings.tf[item.start : item.end] for item in lists])
+    factors = np.repeat([item.factor for item in lists], [item.size for item in lists])
+    return ids, factors * index.tf_weight(ids, tf)
 
 
-def _accumulate(lists: Sequence[TermList], size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The passages of ``lists`` (ascending) and their summed weights."""
-    ids, weights = _weights(lists)
-    dense = np.bincount(ids, weights, minlength=size)
-    passages = np.flatnonzero(dense)
-    return passages, dense[passages]
-
-
-def _nth_best(scores: np.ndarray, n: int, scratch: bool = False) -> float:
-    """The n-th largest of ``scores`` (0 when fewer); ``scratch``: they may be reordered."""
+def _nth_best(scores: np.ndarray, n: int) -> float:
+    """The n-th largest of ``scores`` (0 when fewer)."""
     if scores.size < n:
         return 0.0
-    if not scratch:
-        return float(np.partition(scores, scores.size - n)[scores.size - n])
-    scores.partition(scores.size - n)
-    return float(scores[scores.size - n])
+    return float(np.partition(scores, scores.size - n)[scores.size - n])
 
 
 def _best(passages: np.ndarray, scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -78,89 +59,25 @@ def top(fields: Sequence[tuple[BM25Index, float]], terms: Query, n: int) -> tupl
 
     Exactly the first ``n`` of all passages sharing a term, sorted.
     """
-    lists = [item for index, weight in fields for item in index.lists(terms, weight)]
-    if not lists or n < 1:
+    ids, weights, sample = [], [], []
+    for index, weight in fields:
+        lists = sorted(index.lists(terms, weight), key=lambda item: (-item.bound, item.size))
+        if lists:
+            found, weighed = _gathered(index, lists)
+            ids.append(found)
+            weights.append(weighed)
+            sample.append(found[:SAMPLE])
+    if not ids or n < 1:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    size = fields[0][0].size
-    if sum(item.size for item in lists) <= DIRECT_POSTINGS:
-        return _best(*_accumulate(lists, size), n)
-    # Weightiest lists first (rare terms: short lists). ``rest[i]`` bounds
-    # what lists i, i + 1, ... can add to any passage's score.
-    lists.sort(key=lambda item: (-item.bound, item.size))
-    rest = [*np.cumsum([item.bound for item in lists][::-1])[::-1].tolist(), 0.0]
-    dense, floor, done = _required(lists, rest, size, n)
-    return _optional(lists[done:], dense, floor, rest[done], n)
-
-
-def _required(
-    lists: Sequence[TermList], rest: list[float], size: int, n: int
-) -> tuple[np.ndarray, float, int]:
-    """Sum the required lists, in rounds of doubling size: every passage they
-    hold is scored; after each round the floor rises, and once the lists left
-    cannot lift a passage to it on their own, the rest are optional. The
-    scores so far, the floor and how many lists were required."""
-    dense = np.zeros(size)
-    seen = np.zeros(size, dtype=bool)
-    slot = np.empty(size, dtype=np.intp)
-    pool = np.zeros(0, dtype=np.intp)  # distinct passages of the first lists: the floor's sample
-    floor = 0.0  # at most the n-th best score
-    done = 0
-    budget = PROBE_POSTINGS
-    while done < len(lists) and rest[done] >= floor * REQUIRED_UNTIL:
-        end, taken = done, 0
-        while end < len(lists) and (taken < budget or end == done) and rest[end] >= floor * REQUIRED_UNTIL:
-            taken += lists[end].size
-            end += 1
-        ids, weights = _weights(lists[done:end])
-        np.add.at(dense, ids, weights)
-        if pool.size < POOL:
-            fresh = ids[~seen[ids]]
-            order = np.arange(fresh.size)
-            slot[fresh] = order
-            fresh = fresh[slot[fresh] == order]  # once each: where its last copy wrote
-            fresh = fresh[: POOL - pool.size]
-            seen[fresh] = True
-            pool = np.concatenate((pool, fresh))
-        floor = max(floor, _nth_best(dense[pool], n, scratch=True))
-        done = end
-        budget *= 2
-    return dense, floor, done
-
-
-def _optional(
-    lists: Sequence[TermList], dense: np.ndarray, floor: float, reach: float, n: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Add the optional lists, weightiest first, only for the passages that can
-    still reach the floor ("alive"): picked out of each list with a mask of
-    them while they are many, looked up by bisection once they are few."""
-    live = dense >= max(floor * (1 - MARGIN) - reach, np.finfo(float).tiny)
-    passages = np.flatnonzero(live)
-    scores = dense[passages]
-    slot = np.empty(dense.size, dtype=np.intp)
-    slot[passages] = np.arange(passages.size)
-    segments = lists[0].index.postings.splits.shape[1] + 1 if lists else 1
-    cuts = segment_cuts(passages, segments)
-    for item in lists:
-        if passages.size * BISECT < item.size:
-            hits, places = item.find(passages, cuts)
-            if hits.size:
-                scores[hits] += item.weights(places, passages[hits])
-        else:
-            positions, holders = item.among(live)
-            if positions.size:
-                scores[slot[holders]] += item.weights(positions, holders)
-        reach -= item.bound
-        if passages.size > n:
-            # Partial scores are lower bounds too: the floor may rise.
-            if passages.size <= POOL:
-                floor = max(floor, _nth_best(scores, n))
-            keep = scores + reach >= floor * (1 - MARGIN)
-            if not keep.all():
-                live[passages[~keep]] = False
-                passages, scores = passages[keep], scores[keep]
-                slot[passages] = np.arange(passages.size)
-                cuts = segment_cuts(passages, segments)
-    return _best(passages, scores, n)
+    dense = np.bincount(np.concatenate(ids), np.concatenate(weights), minlength=fields[0][0].size)
+    # At most n - 1 passages score above the n-th best: when fewer than n reach
+    # the floor, a passage counted twice in the sample set it too high. So any
+    # floor gives the exact best; a good one only makes the sort short.
+    floor = _nth_best(dense[np.concatenate(sample)], n)
+    passages = np.flatnonzero(dense >= floor) if floor > 0 else np.zeros(0, dtype=np.intp)
+    if passages.size < n:
+        passages = np.flatnonzero(dense > 0)
+    return _best(passages, dense[passages], n)
 
 
 def added_scores(fields: Sequence[tuple[BM25Index, float]], terms: Query, passages: np.ndarray) -> np.ndarray:

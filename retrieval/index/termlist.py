@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
+from itertools import pairwise
 from typing import Protocol
 
 import numpy as np
@@ -54,37 +56,8 @@ class TermList:
         passages = self.ids[positions] if ids is None else ids
         return self.factor * self.index.tf_weight(passages, self.tf[positions])
 
-    def among(self, live: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The positions in this list of the passages marked in ``live`` (a mask
-        over all passages), and those passages."""
-        positions = np.flatnonzero(live[self.ids])
-        return positions, self.ids[positions]
-
-    def find(self, passages: np.ndarray, cuts: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """Which of ``passages`` (ascending; ``segment_cuts(passages)``) hold the
-        term: their indices in ``passages`` and their positions in this list (by
-        bisection in its 16-bit ids, segment by segment)."""
-        if self._ids is not None:
-            return _bisect(self._ids, passages, 0, 0)
-        postings = self.index.postings
-        width = _postings.SEGMENT
-        bounds = [0, *self.splits, self.size]
-        hits, places = [], []
-        for segment in range(len(bounds) - 1):
-            first, end = bounds[segment], bounds[segment + 1]
-            begin, stop = cuts[segment], cuts[segment + 1]
-            if first < end and begin < stop:
-                low = postings.ids[self.start + first : self.start + end]
-                local = (passages[begin:stop] - segment * width).astype(low.dtype)
-                found, place = _bisect(low, local, begin, first)
-                hits.append(found)
-                places.append(place)
-        if not hits:
-            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-        return np.concatenate(hits), np.concatenate(places)
-
     def find_few(self, passages: list[int], ids: memoryview) -> list[tuple[int, int]]:
-        """``find`` for a few ``passages`` (any order), one bisection each in
+        """Which of a few ``passages`` (any order) hold the term: one bisection each in
         ``ids`` (``postings.ids.data``): (index in ``passages``, position in
         this list) for each one that holds the term."""
         bounds = [0, *self.splits, self.size]
@@ -99,15 +72,17 @@ class TermList:
         return found
 
 
-def segment_cuts(passages: np.ndarray, segments: int) -> list[int]:
-    """Where in ``passages`` (ascending) each of ``segments`` segments of ids starts, and the end."""
-    return list(np.searchsorted(passages, np.arange(segments + 1) * _postings.SEGMENT).tolist())
-
-
-def _bisect(ids: np.ndarray, wanted: np.ndarray, offset: int, first: int) -> tuple[np.ndarray, np.ndarray]:
-    """Which of ``wanted`` are in ``ids`` (both ascending): their indices (+ ``offset``)
-    and their positions in ``ids`` (+ ``first``)."""
-    place = np.searchsorted(ids, wanted)
-    np.minimum(place, ids.size - 1, out=place)
-    hits = np.flatnonzero(ids[place] == wanted)
-    return hits + offset, place[hits] + first
+def gathered_ids(lists: Sequence[TermList]) -> np.ndarray:
+    """The passages of one field's ``lists`` (``TermList.ids`` of each), concatenated:
+    their 16-bit ids copied once, each run of a segment lifted in one pass."""
+    postings = lists[0].index.postings
+    low = np.concatenate([postings.ids[item.start : item.end] for item in lists])
+    runs: list[int] = []
+    segments: list[int] = []
+    for item in lists:
+        edges = [0, *item.splits, item.size]
+        runs.extend(b - a for a, b in pairwise(edges))
+        segments.extend(range(len(edges) - 1))
+    ids = np.repeat(np.asarray(segments, dtype=np.intp) * _postings.SEGMENT, runs)
+    ids += low
+    return ids
