@@ -7,6 +7,7 @@ threads the process has (``/proc/self/task``)."""
 from __future__ import annotations
 
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -95,3 +96,13 @@ def test_numpy_starts_no_openblas_threads_unless_told_to(tmp_path: Path) -> None
         python("import numpy, os; print(len(os.listdir('/proc/self/task')))", tmp_path, {}).stdout.strip()
         != "1"
     )
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+def test_malloc_trim_is_found_in_the_running_c_library() -> None:
+    """``release_free_memory`` finds glibc's ``malloc_trim`` in the C library already loaded
+    (not through ``ctypes.util.find_library``, which runs ``ldconfig`` in a new process)."""
+    from retrieval.store.allocator import _libc, release_free_memory
+
+    assert _libc() is not None
+    assert release_free_memory() in (True, False)

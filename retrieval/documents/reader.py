@@ -15,14 +15,14 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from retrieval.documents.encoding import decode
-from retrieval.documents.markdown import outline_markdown
-from retrieval.documents.outline import Outline
-from retrieval.documents.plaintext import outline_plain_text
 from retrieval.documents.splitter import split_paragraph
 from retrieval.errors import DocumentsError, UnreadableFile
 from retrieval.passage import Document, Passage
+
+if TYPE_CHECKING:
+    from retrieval.documents.outline import Outline
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,10 @@ def passages_of(outline: Outline, source: str, max_chars: int) -> Document:
 
 def parse_document(text: str, source: str, max_chars: int) -> Document:
     """Passages of one text document; ``source`` decides Markdown or plain text."""
+    # (the readers imported when a document is read: a start from the index cache reads none)
+    from retrieval.documents.markdown import outline_markdown
+    from retrieval.documents.plaintext import outline_plain_text
+
     fallback = Path(source).stem
     if source.lower().endswith((".md", ".markdown")):
         return passages_of(outline_markdown(text, fallback), source, max_chars)
@@ -135,6 +139,8 @@ def read_document(path: Path, folder: Path, max_chars: int) -> Document:
         raise UnreadableFile(f"{suffix or 'a file without a suffix'} is not a supported format")
     data = path.read_bytes()
     if suffix in TEXT_SUFFIXES:
+        from retrieval.documents.encoding import decode
+
         document = parse_document(decode(data), source, max_chars)
     else:
         document = passages_of(outline_file(data, suffix, path.stem), source, max_chars)

@@ -1,21 +1,18 @@
-"""One cache file: raw arrays, then a JSON header, then a fixed trailer; read by
-mapping it (``mmap``), its arrays NumPy views of the mapping, never copied.
+"""One cache file: raw arrays, then a JSON header, then a fixed trailer; read by mapping it
+(``mmap``), its arrays NumPy views of the mapping, never copied.
 
-Layout: the arrays' bytes from offset 0, each at a 64-byte boundary; the
-header (``meta`` and each array's name, type, shape and place, and a CRC-32 of
-every ``CHUNK`` bytes of it); the trailer: the header's length and CRC-32, and
-``MAGIC``. A file is checked once, when it is mapped: its size, the trailer,
-the header's CRC and every chunk's CRC (on every core, in the background while
-the caller makes sense of the header: ``open_file``; each chunk's pages handed
-back to the system once checked, so loading does not hold the whole file); a
-file that is cut short, foreign or damaged raises ``ValueError`` naming what is
-wrong (the array, for a CRC). The CRC-32 is zlib's, computed by ISA-L (``isal``, the
-home of that package here): ~8 GB/s with carry-less multiplication, against zlib
-1.2's ~2 GB/s, so checking a 170 MB snapshot takes ~20 ms of CPU instead of ~80.
-Mapped files are never written again:
-writers write a new file and rename it over the old one
-(``retrieval.store.cachefolder``), so a process that has the old one mapped
-keeps reading the old one, whole.
+Layout: the arrays' bytes from offset 0, each at a 64-byte boundary; the header (``meta``
+and each array's name, type, shape and place, and a CRC-32 of every ``CHUNK`` bytes of it);
+the trailer: the header's length and CRC-32, and ``MAGIC``. A file is checked once, when it
+is mapped: its size, the trailer, the header's CRC and every chunk's CRC (on every core, in
+the background while the caller makes sense of the header: ``open_file``; each chunk's
+pages handed back to the system once checked, so loading does not hold the whole file); a
+file that is cut short, foreign or damaged raises ``ValueError`` naming what is wrong (the
+array, for a CRC). The CRC-32 is zlib's, computed by ISA-L (``isal``'s home): ~8 GB/s
+against zlib 1.2's ~2 GB/s (170 MB: ~20 ms of CPU, not ~80). Mapped files are never
+written again: writers write a new file and rename it over the old one
+(``retrieval.store.cachefolder``), so a process that has the old one mapped keeps reading
+the old one, whole.
 """
 
 from __future__ import annotations
@@ -23,9 +20,9 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import threading
 import weakref
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -72,13 +69,6 @@ def write_file(file: BinaryIO, meta: Mapping[str, Any], arrays: Mapping[str, np.
     file.write(b"\0" * 4 + MAGIC)
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 Piece = tuple[str, int, int, int]  # an array's name, the first and past-last byte of a chunk of it, its CRC
 
 
@@ -100,25 +90,39 @@ def _checking(mapping: mmap.mmap, pieces: list[Piece]) -> Verify:
             mapping.madvise(mmap.MADV_DONTNEED, first, last - first)  # still cached, no longer ours
         return sound
 
-    pool: ThreadPoolExecutor | None = None
-    futures: list[Future[bool]] = []
-    if len(pieces) > 1:
+    results: list[bool | BaseException | None] = [None] * len(pieces)
+
+    def run(share: range) -> None:
+        for i in share:
+            try:
+                results[i] = check(pieces[i])
+            except BaseException as error:  # raised again by verify(), in the caller
+                results[i] = error
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    count = max(1, min(cores, len(pieces)))  # threads, each checking every count-th piece
+    shares = [range(k, len(pieces), count) for k in range(count)]
+    started: list[threading.Thread] = []
+    for share in shares if len(pieces) > 1 else ():
+        started.append(threading.Thread(target=run, args=(share,), name="qabot-crc"))
         try:
-            pool = ThreadPoolExecutor(min(_cores(), len(pieces)), thread_name_prefix="qabot-crc")
-            futures = [pool.submit(check, piece) for piece in pieces]
-        except RuntimeError:  # no new threads (the interpreter is exiting): one at a time, below
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
-            pool, futures = None, []
+            started[-1].start()
+        except RuntimeError:  # no new threads (the interpreter is exiting): in verify(), below
+            started.pop()
+            break
 
     def verify() -> None:
         try:
-            results = [f.result() for f in futures] if pool is not None else [check(p) for p in pieces]
+            for share in shares[len(started) :]:
+                run(share)
+            for thread in started:
+                thread.join()
         finally:
-            if pool is not None:
-                pool.shutdown()
             view.release()
-        bad = next((piece for piece, sound in zip(pieces, results, strict=True) if not sound), None)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        bad = next((piece for piece, sound in zip(pieces, results, strict=True) if sound is not True), None)
         if bad is not None:
             raise ValueError(f"its array {bad[0]} is damaged (CRC of its bytes {bad[1]}-{bad[2]})")
 
@@ -165,7 +169,7 @@ class FileBytes:
         offset = self._places[name]
 
         def read(start: int, end: int) -> bytes:
-            data = os.pread(self._fd, end - start, offset + start)
+            data = b""
             while len(data) < end - start:  # (a regular file gives all at once but at its end)
                 more = os.pread(self._fd, end - start - len(data), offset + start + len(data))
                 if not more:

@@ -8,8 +8,6 @@ import contextlib
 import json
 import logging
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -41,6 +39,8 @@ class CacheFolder:
         """Write ``path`` whole or not at all: a temporary file renamed over it."""
         if self._unwritable:
             return
+        import tempfile  # (and shutil below: only a start that writes needs them, ~5 ms)
+
         temporary = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -98,6 +98,8 @@ class CacheFolder:
             self._collect_garbage(time.time() if now is None else now)
 
     def _collect_garbage(self, now: float) -> None:
+        import shutil
+
         marker = self.folder / ".collected"
         with contextlib.suppress(OSError):
             if now - marker.stat().st_mtime < 86400:

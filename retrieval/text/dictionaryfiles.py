@@ -16,7 +16,6 @@ import logging
 import mmap
 import os
 import sys
-import tempfile
 import zlib
 from pathlib import Path
 from typing import Any
@@ -90,6 +89,8 @@ def discard(folder: Path, stem: str, error: BaseException) -> None:
 
 def saved(folder: Path, stem: str, trie: bytes, tables: bytes) -> bool:
     """Whether the files could be written (each to a temporary file renamed over it)."""
+    import tempfile  # only a start that writes them needs it (~5 ms with shutil and random)
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for suffix, data in ((".marisa", trie), (".tables", tables)):  # the tables last: they vouch for it
