@@ -33,12 +33,13 @@ from tests.conftest import SEED
 
 # Chinese characters (stopwords among them: 的 是 在 了 和, 一个 这个 什么), the edges of the ranges whose
 # characters and bigrams are terms (U+3400, U+4DBF, U+4E00, U+9FFF, U+F900, U+FAFF) and just
-# outside them, letters, digits, punctuation, spaces and line breaks, full-width forms, emoji.
+# outside them, letters, digits, punctuation, spaces and line breaks, full-width forms, emoji, NUL
+# (what the piece table joins pieces with).
 _ALPHABET = st.sampled_from(
     [
         *"的是在了和一个这什么沧州中院长头雁培育龙凤体常组织力滄閆傑院長",
         *"\u3400\u4dbf\u4dc0\u4e00\u9fff\ua000\uf900\ufaff\ufb00\u33ff",
-        *"abcXYZ09-_. ，。！？、“”（） \n\t·ＡＢ１😀𠀀",
+        *"abcXYZ09-_. ，。！？、“”（） \n\t·ＡＢ１😀𠀀\x00",
     ]
 )
 _TEXTS = st.lists(st.text(_ALPHABET, max_size=40), max_size=6)
