@@ -566,7 +566,7 @@ def test_the_cache_key_follows_the_code_that_makes_passages_and_terms(
 ) -> None:
     code = tmp_path / "retrieval"
     code.mkdir()
-    for module in (PROJECT / "retrieval").rglob("*.py"):
+    for module in [*(PROJECT / "retrieval").rglob("*.py"), *(PROJECT / "retrieval").rglob("*.txt")]:
         copy = code / module.relative_to(PROJECT / "retrieval")
         copy.parent.mkdir(parents=True, exist_ok=True)
         copy.write_bytes(module.read_bytes())
@@ -581,7 +581,12 @@ def test_the_cache_key_follows_the_code_that_makes_passages_and_terms(
     changed = cache_key(tokenizer, 400)
     assert changed != key
     (code / "documents" / "newmodule.py").write_text("# new\n", encoding="utf-8")
-    assert cache_key(tokenizer, 400) not in (key, changed)
+    added = cache_key(tokenizer, 400)
+    assert added not in (key, changed)
+    # A data file decides terms too: which characters normalising sends to OpenCC.
+    with (code / "text" / "t2s_changes.txt").open("a", encoding="utf-8") as file:
+        file.write("丂\n")
+    assert cache_key(tokenizer, 400) not in (key, changed, added)
 
 
 def test_a_built_index_is_served_from_its_snapshot_once_saved(make_docs: MakeDocs, tmp_path: Path) -> None:

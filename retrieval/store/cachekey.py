@@ -2,7 +2,7 @@
 
 The tokenizer's settings with the stopwords' and user dictionary's contents,
 the passage length limit, the code of ``retrieval/`` that makes passages and
-terms, the versions of jieba, jieba-rs (rjieba), OpenCC and Snowball and of the
+terms and its data files (``*.txt``: which characters OpenCC changes, ...), the versions of jieba, jieba-rs (rjieba), OpenCC and Snowball and of the
 readers' libraries (python-docx, pypdf, lxml), a digest of jieba's dictionary and
 HMM files, and the cache format: a change of any of them starts the cache afresh.
 """
@@ -72,7 +72,7 @@ def cache_key(tokenizer: Tokenizer, max_chars: int) -> str:
         if field.init and field.metadata.get("decides_terms", True):
             feed(f"tokenizer.{field.name}", _describe(getattr(tokenizer, field.name)))
     feed("dictionary", tokenizer.dictionary_digest.encode())
-    for module in sorted(_CODE.rglob("*.py")):
+    for module in sorted([*_CODE.rglob("*.py"), *_CODE.rglob("*.txt")]):  # code and its data files
         name = module.relative_to(_CODE).as_posix()
         if name not in _NOT_CACHED:
             feed(name, module.read_bytes())
