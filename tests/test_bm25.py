@@ -9,12 +9,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from retrieval.config import BM25Params
-from retrieval.index import bm25, maxscore, postings, splicing, termlist
+from retrieval.index import bm25, postings, splicing, termlist, topn
 from retrieval.index.bm25 import BM25Index
-from retrieval.index.maxscore import top
 from retrieval.index.postings import Postings
 from retrieval.index.termcounts import TermCounts
 from retrieval.index.termkeys import term_key, term_keys
+from retrieval.index.topn import top
 from retrieval.index.updating import updated
 
 WORDS = st.sampled_from(list("abcdefghijklmnopqrstuvwxyz"))
@@ -167,7 +167,7 @@ def assert_exact_top(got: tuple[np.ndarray, np.ndarray], scores: np.ndarray, n: 
 def tiny_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     """The floor set by the passages of one posting of each field: a passage counted
     twice, or a floor far below the n-th best, are then common."""
-    monkeypatch.setattr(maxscore, "SAMPLE", 1)
+    monkeypatch.setattr(topn, "SAMPLE", 1)
 
 
 @settings(max_examples=200, deadline=None)
@@ -192,7 +192,7 @@ def test_top_is_the_exact_best_n_over_weighted_fields(
     with pytest.MonkeyPatch.context() as patch:
         fields = [(BM25Index(corpus, params), 1.0), (BM25Index(context, params), 0.75)]
         if tiny:
-            patch.setattr(maxscore, "SAMPLE", 1)
+            patch.setattr(topn, "SAMPLE", 1)
         got = top(fields, query, n)
     assert_exact_top(got, brute_scores(fields, query), n)
 
@@ -208,7 +208,7 @@ def test_added_scores_are_what_the_terms_score_for_those_passages(
     fields = [(BM25Index(corpus), 1.0), (BM25Index(context), 0.75)]
     wanted = data.draw(st.lists(st.integers(0, len(corpus) - 1), unique=True, max_size=10))
     passages = np.asarray(wanted, dtype=np.intp)
-    added = maxscore.added_scores(fields, query, passages)
+    added = topn.added_scores(fields, query, passages)
     assert added == pytest.approx(brute_scores(fields, query)[passages], rel=1e-9, abs=1e-12)
 
 
@@ -230,7 +230,7 @@ def test_added_scores_are_the_scores_of_the_passages_asked_about(
     fields = [(BM25Index(corpus, params), 1.0), (BM25Index(context, params), 0.75)]
     passages = np.array(data.draw(st.permutations(range(len(corpus)))), dtype=np.int64)
     passages = passages[: data.draw(st.integers(0, len(corpus)))]
-    got = maxscore.added_scores(fields, query, passages)
+    got = topn.added_scores(fields, query, passages)
     assert got.shape == passages.shape
     assert np.allclose(got, brute_scores(fields, query)[passages], rtol=1e-9, atol=1e-12)
 
@@ -448,7 +448,7 @@ def test_top_keeps_a_passage_that_several_common_terms_lift() -> None:
 def test_top_with_a_few_rare_terms_and_many_common_ones(variant: str) -> None:
     """Seeded corpora where a few rare terms decide, and several common ones, repeated
     up to five times in some passages, may lift a passage past them together: the
-    bounds MaxScore prunes with must hold for each variant (BM25L's weights grow with tf)."""
+    top n must stay exact for each variant (BM25L's weights grow with tf)."""
     rng = np.random.default_rng(11)
     for _ in range(40):
         size = int(rng.integers(20, 150))
@@ -490,7 +490,8 @@ def test_okapi_over_two_passages_finds_the_one_holding_the_term() -> None:
 def test_a_terms_bound_covers_its_heaviest_posting_as_rank_bm25_weighs_it(
     variant: str, k1_b: tuple[float, float]
 ) -> None:
-    """MaxScore prunes with each term's bound: it must be at least what rank-bm25 adds
+    """A term's bound (what orders the lists for the top n's floor; MaxScore pruned with
+    it before) must be at least what rank-bm25 adds
     for the term to any passage. Here the term's most repeated posting sits in the
     shortest passage, where the bound is reached exactly, so a bound computed for
     passages of average length, or shaved by its rounding margin, falls below it."""

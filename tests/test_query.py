@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from retrieval.config import BM25Params
 from retrieval.index.bm25 import BM25Index
-from retrieval.index.maxscore import top
+from retrieval.index.topn import top
 from retrieval.library import Library
 from retrieval.text.tokenizer import DEFAULT_STOPWORDS, Tokenizer, load_stopwords
 

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from retrieval.index.bm25 import BM25Index
-from retrieval.index.maxscore import top
 from retrieval.index.postings import SEGMENT, Postings
 from retrieval.index.termcounts import TermCounts
+from retrieval.index.topn import top
 from retrieval.index.updating import updated
 from tests.conftest import PROJECT
 

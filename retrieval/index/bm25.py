@@ -11,7 +11,7 @@ returned.
 Postings (``retrieval.index.postings``) keep each term's passages and tf; weights
 are computed from tf and passage length when a question asks, in float64, so
 a reload that changes a few documents never recomputes the others' weights.
-The best passages over several fields are found by ``retrieval.index.maxscore``.
+The best passages over several fields are found by ``retrieval.index.topn``.
 """
 
 from __future__ import annotations

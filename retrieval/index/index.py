@@ -17,11 +17,11 @@ from retrieval.answer import Answer, Hit
 from retrieval.config import RetrievalConfig
 from retrieval.errors import QuestionError
 from retrieval.index.bm25 import BM25Index
-from retrieval.index.maxscore import added_scores, top
 from retrieval.index.passagetable import PassageTable
 from retrieval.index.ranking import rerank
 from retrieval.index.ranking.query import Query, make_query
 from retrieval.index.relevance import Relevance
+from retrieval.index.topn import added_scores, top
 from retrieval.passage import Document, Passage
 from retrieval.text.cuts import Cuts
 from retrieval.text.highlight import highlight

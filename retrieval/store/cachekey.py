@@ -34,7 +34,7 @@ _NOT_CACHED = frozenset(
         "library.py",
         "startup.py",
         "index/bm25.py",
-        "index/maxscore.py",
+        "index/topn.py",
         "index/ranking/__init__.py",
         "index/ranking/query.py",
         "index/ranking/rerank.py",

@@ -6,13 +6,13 @@ ids decoded, weights computed for all at once) and summed per passage with one
 is a floor for the n-th best of all, so only the passages at or above it are
 sorted.
 
-(The module's name is its past: it pruned with MaxScore, looking the long
-lists of common terms up only for the passages that could still reach the
-top. At 100k passages, with issue 15's weighted terms, a question's ~24 lists
-hold ~38,000 postings and it summed about 78% of the lists in full anyway;
-summing every posting in a few calls is ~25% faster. A MaxScore with an exact
-early floor, which sums only ~25% of the postings, was no faster either: the
-lookups cost what the sums saved. README, Performance.)
+It pruned with MaxScore before (session 6), looking the long lists of common
+terms up only for the passages that could still reach the top. At 100k
+passages, with issue 15's weighted terms, a question's ~24 lists hold ~38,000
+postings and it summed about 78% of the lists in full anyway; summing every
+posting in a few calls is ~25% faster. A MaxScore with an exact early floor,
+which sums only ~25% of the postings, was no faster either: the lookups cost
+what the sums saved (README, Performance).
 """
 
 from __future__ import annotations
