@@ -34,6 +34,22 @@ def test_normalise_is_nfkc_lower_simplified() -> None:
         assert normalise(text) == to_simplified(unicodedata.normalize("NFKC", text).lower()), text
 
 
+@pytest.mark.parametrize("char", [chr(code) for code in range(0xFF01, 0xFF5F)] + ["\u3000"])
+def test_each_full_width_character_normalises_as_nfkc_has_it(char: str) -> None:
+    """Alone, beside the punctuation Chinese text holds most (replaced first), and with
+    what NFKC must still change after them (a combining mark, a compatibility character)."""
+    texts = [
+        char,
+        f"甲{char}乙",
+        f"沧州，（{char}）：乙；！？",
+        f"{char}\u0301，",
+        f"（①{char}）",
+        f"ｶﾞ，{char}",
+    ]
+    for text in texts:
+        assert normalise(text) == to_simplified(unicodedata.normalize("NFKC", text).lower()), text
+
+
 # Pieces that normalise across a neighbour or change length: combining marks (after a newline too),
 # a final sigma, full-width forms, compatibility characters, Traditional phrases, line breaks.
 _NORMALISED_PIECES = [

@@ -16,6 +16,9 @@ from retrieval.text.script import to_simplified
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")  # NFKC: ！ to ～ are ! to ~, the ideographic space a space
 _HALF_WIDTH = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+# What Chinese text holds of them most (，in 99.7% of passages, （） 66%, ：26%, ；12%, ！？ 1%):
+# most passages hold no other character NFKC changes.
+_COMMON_FULL_WIDTH = "，（）：；！？"
 
 
 def normalise(text: str) -> str:
@@ -37,6 +40,11 @@ def _nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``, five times faster on Chinese text:
     its full-width punctuation (，：（）) is replaced by what NFKC makes of it (the
     same single characters), and the rest is usually normalised already."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for char in _COMMON_FULL_WIDTH:  # a scan each: faster than the expression below
+        if char in text:
+            text = text.replace(char, _HALF_WIDTH[char])
     if unicodedata.is_normalized("NFKC", text):
         return text
     for char in set(_FULL_WIDTH.findall(text)):  # a few distinct ones: faster than sub()
