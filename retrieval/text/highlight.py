@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+import operator
 from bisect import bisect_right
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from retrieval.documents.splitter import sentences
 from retrieval.text.spans import Term
+
+_PLACE = operator.itemgetter(1, 2)  # a Term's (start, end)
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ def highlight(
 ) -> Highlight:
     """The merged spans of ``text`` whose terms are in ``question``, their
     distinct surface forms, and the sentence holding the most question weight."""
-    hits = sorted((t for t in spans if t.text in question), key=lambda t: (t.start, t.end))
+    hits = sorted((t for t in spans if t.text in question), key=_PLACE)
     marks: list[tuple[int, int]] = []
     for term in hits:
         if marks and term.start <= marks[-1][1]:
@@ -40,6 +43,8 @@ def highlight(
             inside[place].add(term.text)
     best, best_weight = (0, len(text)), 0.0
     for span, terms in zip(parts, inside, strict=True):
+        if not terms:
+            continue
         total = math.fsum(weight(t) for t in terms)  # exact: the same whatever the set's order
         if total > best_weight:
             best, best_weight = span, total

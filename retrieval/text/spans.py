@@ -11,14 +11,14 @@ import itertools
 import operator
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
-@dataclass(frozen=True)
-class Term:
-    """A term and the span of the original text it came from."""
+class Term(NamedTuple):
+    """A term and the span of the original text it came from (a tuple: a passage's
+    dozens are made twice as fast as a frozen dataclass's)."""
 
     text: str
     start: int
@@ -33,7 +33,7 @@ def words_at_cuts(
     (an English word's is its stem), or None when it is no term (a stopword)."""
     english = wanted is not None and any(term.isascii() for term in wanted)
     if wanted is not None and not english:
-        yield from sorted(_found_at_cuts(text, cuts, wanted, term_of), key=operator.attrgetter("start"))
+        yield from sorted(_found_at_cuts(text, cuts, wanted, term_of), key=operator.itemgetter(1))  # by start
         return
     for start, end in itertools.pairwise(cuts):
         word = text[start:end]

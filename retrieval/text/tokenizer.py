@@ -225,7 +225,7 @@ class Tokenizer:
             cuts = list(itertools.accumulate(map(len, self._cutter.cut(normalised)), initial=0))
         found = list(words_at_cuts(normalised, cuts, wanted, self._term_of))
         if self.char_ngrams:
-            found.extend(sorted(bigrams(normalised, wanted), key=operator.attrgetter("start")))
+            found.extend(sorted(bigrams(normalised, wanted), key=operator.itemgetter(1)))  # by start
         if origin == range(len(normalised)):  # each character where it was
             return found
         return [Term(t.text, origin[t.start], origin[t.end - 1] + 1) for t in found]
