@@ -151,7 +151,13 @@ def constant(text: str) -> tuple[ModuleType, str, list[float]]:
     module = importlib.import_module(module_name)
     if not hasattr(module, name):
         raise SystemExit(f"{module_name} has no {name}")
-    return module, name, _floats(values)
+    numbers = _floats(values)
+    if isinstance(getattr(module, name), int):  # a count, such as rerank.POOL: it slices arrays
+        if not all(number.is_integer() for number in numbers):
+            raise SystemExit(f"{path} takes whole numbers")
+        counts: list[float] = [int(number) for number in numbers]
+        return module, name, counts
+    return module, name, numbers
 
 
 def _floats(text: str) -> list[float]:

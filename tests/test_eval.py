@@ -154,6 +154,20 @@ def test_the_readme_quality_rows_come_from_the_scripts_quality_sh_runs(tmp_path:
         assert 0.5 <= first <= mrr <= 1.0  # two passages: rank-bm25's Okapi idf is mostly 0 here
 
 
+def test_the_experiment_sweeps_a_count_in_whole_numbers() -> None:
+    """``--set retrieval.index.ranking.rerank.POOL=5,0``: the pool's size slices arrays, so
+    it must stay an int (as a float it failed the first question); a share stays a float."""
+    sys.path.insert(0, str(PROJECT / "benchmarks"))
+    import experiment
+
+    module, name, values = experiment.constant("retrieval.index.ranking.rerank.POOL=5,0")
+    assert (module.__name__, name, values) == ("retrieval.index.ranking.rerank", "POOL", [5, 0])
+    assert [type(value) for value in values] == [int, int]
+    assert experiment.constant("retrieval.index.ranking.rerank.SENTENCE=0.5,1")[2] == [0.5, 1.0]
+    with pytest.raises(SystemExit, match="whole numbers"):
+        experiment.constant("retrieval.index.ranking.rerank.POOL=2.5")
+
+
 def test_the_pooled_set_holds_both_files_articles_and_eval_reads_it(tmp_path: Path) -> None:
     sys.path.insert(0, str(PROJECT / "benchmarks"))
     import pooled
