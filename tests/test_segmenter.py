@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jieba import finalseg
 
+from retrieval.text import tokenizer as tokenizer_module
 from retrieval.text.bulkcutter import BulkCutter
 from retrieval.text.segmenter import Segmenter
 from retrieval.text.tokenizer import DEFAULT_STOPWORDS, Tokenizer, load_stopwords
@@ -138,6 +139,19 @@ def test_words_weigh_what_jiebas_counts_say(reference: jieba.Tokenizer) -> None:
     tokenizer = Tokenizer(stopwords=load_stopwords(DEFAULT_STOPWORDS))
     for word in ["沧州", "中院", "院长", "党支部", "法官", "合并", "闫杰", "头雁培育", "xyz"]:
         assert tokenizer.word_weight(word) == pytest.approx(_weight(reference, word), rel=1e-12), word
+
+
+def test_remembered_weights_are_jiebas_and_bounded(
+    reference: jieba.Tokenizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked again (as a question's characters and bigrams are), a word weighs the same,
+    and at most ``_KNOWN_WORDS`` weights are kept."""
+    monkeypatch.setattr(tokenizer_module, "_KNOWN_WORDS", 4)
+    tokenizer = Tokenizer(stopwords=load_stopwords(DEFAULT_STOPWORDS))
+    words = ["沧州", "沧", "中院", "中", "院长", "党支部", "法官", "合并", "闫杰", "头雁培育", "xyz"]
+    for word in [*words, *words, *reversed(words)]:
+        assert tokenizer.word_weight(word) == pytest.approx(_weight(reference, word), rel=1e-12), word
+        assert 0 < len(tokenizer._weights) <= 4
 
 
 def _weight(jieba_tokenizer: jieba.Tokenizer, word: str) -> float:

@@ -77,6 +77,7 @@ class Tokenizer:
     _cutter: Cutter = field(init=False, repr=False)  # jieba's cut, faster
     _known: dict[str, str | None] = field(init=False, repr=False, compare=False, default_factory=dict)
     _terms: dict[str, str | None] = field(init=False, repr=False, compare=False, default_factory=dict)
+    _weights: dict[str, float] = field(init=False, repr=False, compare=False, default_factory=dict)
     _stamp: int = field(init=False, repr=False)  # the user dictionary's mtime
 
     def __post_init__(self) -> None:
@@ -203,11 +204,16 @@ class Tokenizer:
     def word_weight(self, word: str) -> float:
         """How much a word tells, from jieba's dictionary: log(total / frequency),
         and the dictionary's median for words it does not know. Fixed, so the
-        same whatever the documents."""
-        frequency = self._lexicon.FREQ.get(word)
-        if not frequency:
-            return self._lexicon.median_weight
-        return math.log(self._lexicon.total / frequency)
+        same whatever the documents (remembered: a question's characters and
+        bigrams come again and again)."""
+        weight = self._weights.get(word)
+        if weight is None:
+            if len(self._weights) >= _KNOWN_WORDS:
+                self._weights = {}  # not clear(): another thread may be reading it
+            frequency, lexicon = self._lexicon.FREQ.get(word), self._lexicon
+            weight = math.log(lexicon.total / frequency) if frequency else lexicon.median_weight
+            self._weights[word] = weight
+        return weight
 
     def spans(
         self,
