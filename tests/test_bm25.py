@@ -9,13 +9,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from retrieval.config import BM25Params
-from retrieval.index import bm25, postings, splicing, termlist, topn
+from retrieval.index import bm25, postings, splicing, topn
 from retrieval.index.bm25 import BM25Index
 from retrieval.index.postings import Postings
 from retrieval.index.termcounts import TermCounts
 from retrieval.index.termkeys import term_key, term_keys
-from retrieval.index.topn import top
 from retrieval.index.updating import updated
+from tests import topn_numpy
 
 WORDS = st.sampled_from(list("abcdefghijklmnopqrstuvwxyz"))
 CORPUS = st.lists(st.lists(WORDS, min_size=1, max_size=15), min_size=4, max_size=40)
@@ -146,6 +146,15 @@ def brute_scores(fields: list[tuple[BM25Index, float]], query: list[str]) -> np.
     return scores
 
 
+def top(fields: list[tuple[BM25Index, float]], query: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``topn.top`` (compiled), after checking it gives what the NumPy version gives, bit for bit."""
+    got = topn.top(fields, query, n)
+    want = topn_numpy.top(fields, query, n)
+    assert got[0].dtype == want[0].dtype and got[1].dtype == want[1].dtype
+    assert got[0].tolist() == want[0].tolist() and got[1].tobytes() == want[1].tobytes()
+    return got
+
+
 def assert_exact_top(got: tuple[np.ndarray, np.ndarray], scores: np.ndarray, n: int) -> None:
     """``got`` is the best ``n`` of ``scores`` (> 0), ties by passage; passages
     whose scores differ only by rounding may come in either order."""
@@ -167,7 +176,7 @@ def assert_exact_top(got: tuple[np.ndarray, np.ndarray], scores: np.ndarray, n: 
 def tiny_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     """The floor set by the passages of one posting of each field: a passage counted
     twice, or a floor far below the n-th best, are then common."""
-    monkeypatch.setattr(topn, "SAMPLE", 1)
+    monkeypatch.setattr(topn_numpy, "SAMPLE", 1)
 
 
 @settings(max_examples=200, deadline=None)
@@ -192,7 +201,7 @@ def test_top_is_the_exact_best_n_over_weighted_fields(
     with pytest.MonkeyPatch.context() as patch:
         fields = [(BM25Index(corpus, params), 1.0), (BM25Index(context, params), 0.75)]
         if tiny:
-            patch.setattr(topn, "SAMPLE", 1)
+            patch.setattr(topn_numpy, "SAMPLE", 1)
         got = top(fields, query, n)
     assert_exact_top(got, brute_scores(fields, query), n)
 
@@ -245,7 +254,7 @@ def test_gathered_postings_are_each_terms_passages_in_order(
     index = BM25Index(corpus)
     lists = index.lists(terms)
     assume(lists)
-    gathered = termlist.gathered_ids(lists)
+    gathered = topn_numpy.gathered_ids(lists)
     held = [t for t in terms if any(t in passage for passage in corpus)]
     assert gathered.tolist() == [i for t in held for i, passage in enumerate(corpus) if t in passage]
 

@@ -112,6 +112,13 @@ class BM25Index:
             return np.asarray(count * ctd / (ctd + k1))
         return np.asarray(count / (count + self._per_passage[ids]))
 
+    @property
+    def weighing(self) -> tuple[np.ndarray, bool, float, float]:
+        """What ``tf_weight`` needs beside a posting's passage and tf, for the compiled
+        ranking (``retrieval.index.topn``): per passage k1 x norm (Okapi, Plus) or
+        1 / norm (L), whether it is BM25L, k1 and delta."""
+        return self._per_passage, self.params.variant == "l", self.params.k1, self.params.delta
+
     def _bound(self, tf: int) -> float:
         """The largest ``tf_weight`` of any posting with at most ``tf``."""
         k1, delta, norm = self.params.k1, self.params.delta, self._norm_min

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Sequence
-from itertools import pairwise
 from typing import Protocol
 
 import numpy as np
@@ -55,34 +52,3 @@ class TermList:
         """The weights of the postings at ``positions`` (whose passages are ``ids``, if known)."""
         passages = self.ids[positions] if ids is None else ids
         return self.factor * self.index.tf_weight(passages, self.tf[positions])
-
-    def find_few(self, passages: list[int], ids: memoryview) -> list[tuple[int, int]]:
-        """Which of a few ``passages`` (any order) hold the term: one bisection each in
-        ``ids`` (``postings.ids.data``): (index in ``passages``, position in
-        this list) for each one that holds the term."""
-        bounds = [0, *self.splits, self.size]
-        found = []
-        for at, passage in enumerate(passages):
-            segment, local = divmod(passage, _postings.SEGMENT)
-            if segment + 1 < len(bounds):
-                low, high = self.start + bounds[segment], self.start + bounds[segment + 1]
-                place = bisect_left(ids, local, low, high)
-                if place < high and ids[place] == local:
-                    found.append((at, place - self.start))
-        return found
-
-
-def gathered_ids(lists: Sequence[TermList]) -> np.ndarray:
-    """The passages of one field's ``lists`` (``TermList.ids`` of each), concatenated:
-    their 16-bit ids copied once, each run of a segment lifted in one pass."""
-    postings = lists[0].index.postings
-    low = np.concatenate([postings.ids[item.start : item.end] for item in lists])
-    runs: list[int] = []
-    segments: list[int] = []
-    for item in lists:
-        edges = [0, *item.splits, item.size]
-        runs.extend(b - a for a, b in pairwise(edges))
-        segments.extend(range(len(edges) - 1))
-    ids = np.repeat(np.asarray(segments, dtype=np.intp) * _postings.SEGMENT, runs)
-    ids += low
-    return ids
