@@ -161,3 +161,29 @@ def test_postings_beyond_the_passages_are_refused_and_leave_nothing_behind() -> 
     assert_same(fields, ["a", "b", "c"], 4)
     with pytest.raises(ValueError, match="does not exist"):
         topn.added_scores(fields, ["a"], np.array([4]))
+
+
+def test_a_call_that_re_enters_the_compiled_ranking_is_refused() -> None:
+    """Its buffers are the module's: a factor whose ``__float__`` asks again (Python code
+    run in the middle of a call) gets an error, and the outer call still answers right."""
+    fields: Fields = [(BM25Index([["a", "b"], ["b"], ["a"], ["c"]]), 1.0)]
+    index = fields[0][0]
+    per_passage, bm25l, k1, delta = index.weighing
+    given = (index.postings.ids, index.postings.tf, per_passage, bm25l, k1, delta)
+    (listed,) = index.lists(["a"])
+    refused = []
+
+    class Reentering:
+        def __float__(self) -> float:
+            try:
+                _topn.top([], 4, 1 << 16, 1, np.empty(1, dtype=np.int64), np.empty(1))
+            except RuntimeError as error:
+                refused.append(str(error))
+            return listed.factor
+
+    passages, scores = np.empty(2, dtype=np.int64), np.empty(2)
+    runs = [(listed.start, listed.end, listed.splits, Reentering())]
+    found = _topn.top([(*given, runs)], 4, 1 << 16, 2, passages, scores)  # type: ignore[list-item]
+    assert refused and "re-entered" in refused[0]
+    want = topn_numpy.top(fields, ["a"], 2)
+    assert passages[:found].tolist() == want[0].tolist() and scores[:found].tobytes() == want[1].tobytes()

@@ -13,7 +13,9 @@
  * in turn: a passage's weights are still added in the lists' order. The sums of a block
  * live in one buffer of this module, zero between blocks: the passages a block touches
  * are remembered, offered to a heap of the best n, and put back to zero. The GIL is
- * held throughout, which is what makes that one buffer safe.
+ * held throughout (no Python code runs during a call, given the arguments it is
+ * meant for), which is what makes the module's buffers safe; a call that finds
+ * another under way (a Python callback re-entering it) is refused.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -39,6 +41,17 @@ typedef struct {
     double k1, delta;
     Py_ssize_t first_run, runs;
 } Field;
+
+static int busy = 0; /* a call is using the buffers */
+
+static int enter(void) {
+    if (busy) {
+        PyErr_SetString(PyExc_RuntimeError, "_topn is already in use (re-entered)");
+        return -1;
+    }
+    busy = 1;
+    return 0;
+}
 
 #define BLOCK 8192
 static double dense[BLOCK];       /* a block's sums, zero between blocks */
@@ -299,8 +312,12 @@ static PyObject *top(PyObject *module, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "size, segment and n must be positive");
         return NULL;
     }
+    if (enter() < 0) return NULL;
     PyObject *fast = PySequence_Fast(sequence, "fields must be a sequence");
-    if (fast == NULL) return NULL;
+    if (fast == NULL) {
+        busy = 0;
+        return NULL;
+    }
     Py_ssize_t nfields = PySequence_Fast_GET_SIZE(fast), parsed = 0, postings = 0, found = -1;
     Field *fields = PyMem_Calloc((size_t)(nfields ? nfields : 1), sizeof(Field));
     Py_buffer passages = {0}, scores = {0};
@@ -337,6 +354,7 @@ done:
         PyMem_Free(fields);
     }
     Py_DECREF(fast);
+    busy = 0;
     return found < 0 ? NULL : PyLong_FromSsize_t(found);
 }
 
@@ -407,8 +425,12 @@ static PyObject *added(PyObject *module, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "size and segment must be positive");
         return NULL;
     }
+    if (enter() < 0) return NULL;
     PyObject *fast = PySequence_Fast(sequence, "fields must be a sequence");
-    if (fast == NULL) return NULL;
+    if (fast == NULL) {
+        busy = 0;
+        return NULL;
+    }
     Py_ssize_t nfields = PySequence_Fast_GET_SIZE(fast), parsed = 0, postings = 0;
     int ok = 0, have_buffers = 0;
     Field *fields = PyMem_Calloc((size_t)(nfields ? nfields : 1), sizeof(Field));
@@ -448,6 +470,7 @@ done:
         PyMem_Free(fields);
     }
     Py_DECREF(fast);
+    busy = 0;
     if (!ok) return NULL;
     Py_RETURN_NONE;
 }
