@@ -104,3 +104,10 @@ def print_memory(rows: list[tuple[int, str, dict[str, Any]]]) -> None:
                 f"unique (USS) {parts['unique']:.0f} MiB; importing the bot's code took "
                 f"{warm['rss_bot_mib'] - warm['rss_before_bot_mib']:.0f} MiB"
             )
+        rest = warm.get("memory_long_rest")
+        if system == "qabot" and isinstance(rest, dict):
+            print(
+                f"the same at rest (its mapped pages handed back): RSS {warm['rss_long_rest_mib']:.0f} MiB = "
+                f"mapped snapshot {rest['snapshot']:.0f} + dictionary {rest['dictionary']:.0f} + other files "
+                f"{rest['files']:.0f} + anonymous {rest['anonymous']:.0f}; unique {rest['unique']:.0f} MiB"
+            )

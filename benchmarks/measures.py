@@ -21,11 +21,17 @@ def rss_mib() -> float:
 
 
 def uss_mib() -> float:
-    """This process's unique memory: pages no other process maps."""
+    """This process's unique memory: pages no other process maps, less the index
+    snapshot's (clean pages of the page cache, which a library at rest unmaps: they are
+    another process's as much as this one's, ``retrieval.library.Rest``)."""
     total = 0
-    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
-        if line.startswith(("Private_Clean:", "Private_Dirty:")):
-            total += int(line.split()[1])
+    snapshot = False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        fields = line.split()
+        if not fields[0].endswith(":"):  # a mapping's first line: its range, ..., its file if any
+            snapshot = len(fields) > 5 and fields[5].endswith(".qix")
+        elif fields[0] == "Private_Dirty:" or (fields[0] == "Private_Clean:" and not snapshot):
+            total += int(fields[1])
     return total / 1024
 
 
@@ -53,6 +59,15 @@ def memory_parts() -> dict[str, float]:
         elif fields[0] in ("Private_Clean:", "Private_Dirty:"):
             parts["unique"] += int(fields[1]) / 1024
     return parts
+
+
+def at_rest() -> float:
+    """RSS once the library has been idle long enough to hand its mapped pages back
+    (``retrieval.library.IDLE_S``, looked at twice)."""
+    from retrieval.library import IDLE_S
+
+    time.sleep(2 * IDLE_S + 0.5)
+    return rss_mib()
 
 
 def peak_mib(who: int = resource.RUSAGE_SELF) -> float:
@@ -130,6 +145,7 @@ def child_warm(
         library.index.rank(library.index.question_terms(question)[0], TOP_K)
         ranking.append((time.perf_counter() - begin) * 1000)
     rss = rss_mib()
+    rss_rest = at_rest()
     # Reload after one file of the middle of the folder changed.
     files = sorted(docs.rglob("*.txt"))
     changed = files[len(files) // 2]
@@ -156,6 +172,8 @@ def child_warm(
     from longrun import long_run
 
     run = long_run(library, dataset, TOP_K, rss_mib)
+    memory_long = memory_parts()
+    rss_long_rest = at_rest()
     return {
         "warm_s": first_answer,
         "warm_cpu_s": start_cpu,
@@ -169,7 +187,10 @@ def child_warm(
         "rss_after_reload_mib": rss_after_reload,
         "rss_before_bot_mib": rss_before_bot,
         "rss_bot_mib": rss_bot,
-        "memory_long": memory_parts(),
+        "rss_rest_mib": rss_rest,
+        "memory_long": memory_long,
+        "rss_long_rest_mib": rss_long_rest,
+        "memory_long_rest": memory_parts(),
         "cache_bytes": size_on_disk(cache),
         **run,
     }

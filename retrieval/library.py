@@ -2,13 +2,17 @@
 
 ``Library`` holds the current index. ``reload()`` builds a new one off to the
 side and swaps it in only when it succeeded; questions asked meanwhile, and
-after a failure, are answered from the old one.
+after a failure, are answered from the old one. Once the process is at rest (under
+``IDLE_CPU_S`` of CPU time in ``IDLE_S`` seconds), the mapped index's pages are handed
+back to the page cache (``retrieval.store.filepages``): a bot at rest holds what it
+needs, not every page its questions ever read.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,9 +22,42 @@ from retrieval.config import RetrievalConfig
 from retrieval.documents.reader import Skipped
 from retrieval.index.index import Index
 from retrieval.store.allocator import release_free_memory
+from retrieval.store.filepages import hand_back_pages
 from retrieval.store.indexing import build_index as build
 from retrieval.store.indexing import mapped_version
 from retrieval.text.tokenizer import Tokenizer, load_stopwords
+
+IDLE_S = 2.0  # seconds between looks at whether the process is at rest
+IDLE_CPU_S = 0.01  # at rest: at most this much CPU time used (all threads) since the last look
+
+
+class Rest:
+    """Hands the mapped index's pages back when the process is at rest: it used less than
+    ``IDLE_CPU_S`` of CPU time since the last look (however it was asked: ``Library.ask``,
+    the index itself, a reload), so the check costs a question nothing."""
+
+    def __init__(self, clock: Callable[[], float] = time.process_time) -> None:
+        self._clock = clock
+        self._used = clock()
+
+    def look(self) -> bool:
+        """Hand the pages back if the process has been at rest since the last look."""
+        idle = self._clock() - self._used < IDLE_CPU_S
+        if idle:
+            hand_back_pages()
+        self._used = self._clock()  # (handing back not counted)
+        return idle
+
+
+def _looking(rest: weakref.ref[Rest]) -> None:
+    """``Rest.look`` every ``IDLE_S`` seconds, as long as its library lives."""
+    while True:
+        time.sleep(IDLE_S)
+        owner = rest()
+        if owner is None:
+            return
+        owner.look()
+        del owner  # (not kept alive while sleeping)
 
 
 @dataclass(frozen=True)
@@ -66,6 +103,10 @@ class Library:
         release_free_memory()  # what loading took beside the index
         self.skipped = skipped
         self.loaded_at = datetime.now(UTC)
+        self.rest = Rest()
+        threading.Thread(
+            target=_looking, args=(weakref.ref(self.rest),), name="qabot-rest", daemon=True
+        ).start()
 
     @property
     def index(self) -> Index:

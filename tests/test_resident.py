@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import mmap
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ import pytest
 
 from retrieval.config import RetrievalConfig
 from retrieval.index.passagetable import PassageTable
-from retrieval.library import Library
+from retrieval.library import Library, Rest
 from retrieval.store.indexing import wait_for_saves
 from tests.conftest import SEED
 
@@ -57,3 +58,33 @@ def test_showing_passages_of_a_mapped_index_leaves_its_text_out_of_memory(tmp_pa
     # read from the file: at most the kernel's fault-around next to the arrays that are read
     # (measured 13-40 pages of 206 with 60 files); through the mapping, all of them (104 of 103)
     assert read <= mapped // 2 and before <= mapped // 2, (read, before, mapped, text.nbytes // mmap.PAGESIZE)
+
+
+def test_a_library_at_rest_hands_its_mapped_pages_back(tmp_path: Path) -> None:
+    """When the process used (almost) no CPU time between two of its looks (every
+    ``IDLE_S`` seconds, on a thread of its own), a library unmaps the index's pages: none
+    stays in the process (the page cache keeps them), and the answers are the same after."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(40):
+        (docs / f"{n}.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    config = RetrievalConfig(docs_dir=docs, cache_dir=tmp_path / "cache")
+    Library(config)
+    wait_for_saves()
+    library = Library(config)  # mapped
+    assert any(t.name == "qabot-rest" and t.daemon and t.is_alive() for t in threading.enumerate())
+    used = [0.0]
+    rest = Rest(lambda: used[0])  # CPU time as the test says
+    arrays = [f.postings.ids for f in library.index.fields] + [f.postings.keys for f in library.index.fields]
+    before = [library.ask(q, 3).hits for q in QUESTIONS]
+    assert sum(map(resident_pages, arrays)) > 0
+    used[0] += 0.011  # 11 ms of CPU since the last look: busy
+    assert not rest.look()
+    assert sum(map(resident_pages, arrays)) > 0
+    used[0] += 0.009  # 9 ms: at rest
+    assert rest.look()
+    assert sum(map(resident_pages, arrays)) == 0
+    assert [library.ask(q, 3).hits for q in QUESTIONS] == before
+    assert sum(map(resident_pages, arrays)) > 0
+    assert rest.look()  # at rest still, by this clock: handed back again
+    assert sum(map(resident_pages, arrays)) == 0

@@ -45,9 +45,9 @@ import numpy as np
 from retrieval.index.passagetable import PassageTable
 from retrieval.index.postings import Postings
 from retrieval.passage import Document
-from retrieval.store.cachefile import FileBytes
 from retrieval.store.cachefolder import SUFFIX, CacheFolder
 from retrieval.store.cachekey import CACHE_FORMAT
+from retrieval.store.filepages import FileBytes
 from retrieval.store.scanning import Known
 from retrieval.text.cuts import Cuts
 

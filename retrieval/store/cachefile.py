@@ -21,13 +21,14 @@ import json
 import mmap
 import os
 import threading
-import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
 from isal.isal_zlib import crc32
+
+from retrieval.store.filepages import FileBytes, mapped
 
 MAGIC = b"QABOTIX4"
 _TRAILER = 8 + 4 + 4 + len(MAGIC)  # header length, header CRC, reserved, magic
@@ -154,32 +155,6 @@ def array_places(path: Path) -> dict[str, tuple[int, int]]:
     return places
 
 
-class FileBytes:
-    """An array's bytes read from the mapped file with ``os.pread`` (the same open file
-    as the mapping), not through the mapping: what is read once in a while (a passage's
-    text, to show it) does not leave the mapping's pages in the process's memory."""
-
-    def __init__(self, fd: int, places: dict[str, int]) -> None:
-        self._fd = fd
-        self._places = places  # each array's first byte in the file
-        weakref.finalize(self, os.close, fd)
-
-    def reader(self, name: str) -> Callable[[int, int], bytes]:
-        """Bytes ``start`` to ``end`` of array ``name``."""
-        offset = self._places[name]
-
-        def read(start: int, end: int) -> bytes:
-            data = b""
-            while len(data) < end - start:  # (a regular file gives all at once but at its end)
-                more = os.pread(self._fd, end - start - len(data), offset + start + len(data))
-                if not more:
-                    raise ValueError("the index cache file is cut short")
-                data += more
-            return data
-
-        return read
-
-
 def read_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The ``meta`` and arrays (read-only views of the mapped file) of a file
     ``write_file`` wrote; ``ValueError`` unless it is whole and sound."""
@@ -197,7 +172,7 @@ def open_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray], Verify
         size = os.fstat(file.fileno()).st_size
         if size < _TRAILER:
             raise ValueError("it is not an index cache file (too short)")
-        mapping = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        mapping = mapped(file.fileno())
         fd = os.dup(file.fileno())
     try:
         meta, arrays, verify, places = _opened(mapping, size)

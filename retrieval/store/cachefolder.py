@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from retrieval.store.cachefile import FileBytes, open_file, write_file
+from retrieval.store.cachefile import open_file, write_file
+from retrieval.store.filepages import FileBytes
 
 log = logging.getLogger("retrieval.store.cache")  # the cache's warnings, under one name
 _T = TypeVar("_T")
