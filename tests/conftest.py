@@ -15,9 +15,15 @@ PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
 SEED = SEEDS / "000_fc6bf0a2fe9ff4f6.txt"
 
+# No test is timed (the guide: speed goals live in benchmarks/): Hypothesis's default 200 ms
+# limit an example failed test_to_simplified_is_opencc on a loaded machine (session 8).
+settings.register_profile("untimed", deadline=None)
+settings.load_profile("untimed")
 # Mutation testing (``--hypothesis-profile=mutation`` in pyproject's [tool.mutmut]) only needs
 # to know that some example fails, not the simplest one: shrinking is most of a kill's time.
-settings.register_profile("mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate])
+settings.register_profile(
+    "mutation", parent=settings.get_profile("untimed"), phases=[Phase.explicit, Phase.reuse, Phase.generate]
+)
 
 
 @pytest.fixture(scope="session")
