@@ -10,6 +10,7 @@ needs, not every page its questions ever read.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import weakref
@@ -44,7 +45,8 @@ class Rest:
         """Hand the pages back if the process has been at rest since the last look."""
         idle = self._clock() - self._used < IDLE_CPU_S
         if idle:
-            hand_back_pages()
+            with contextlib.suppress(OSError, ValueError):  # (the next look tries again)
+                hand_back_pages()
         self._used = self._clock()  # (handing back not counted)
         return idle
 

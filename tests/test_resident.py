@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import retrieval.library as library_module
 from retrieval.config import RetrievalConfig
 from retrieval.index.passagetable import PassageTable
 from retrieval.library import Library, Rest
@@ -88,3 +89,15 @@ def test_a_library_at_rest_hands_its_mapped_pages_back(tmp_path: Path) -> None:
     assert sum(map(resident_pages, arrays)) > 0
     assert rest.look()  # at rest still, by this clock: handed back again
     assert sum(map(resident_pages, arrays)) == 0
+
+
+def test_a_library_at_rest_that_cannot_hand_pages_back_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ``madvise`` refused (a platform without it for files, a mapping closed under it)
+    does not end the library's looking thread: the look says it was at rest, and that is all."""
+
+    def refused() -> int:
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(library_module, "hand_back_pages", refused)
+    rest = Rest(lambda: 0.0)
+    assert rest.look() and rest.look()
