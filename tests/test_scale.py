@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from retrieval.index import _topn
 from retrieval.index.bm25 import BM25Index
 from retrieval.index.postings import SEGMENT, Postings
 from retrieval.index.termcounts import TermCounts
@@ -38,7 +39,9 @@ def test_more_passages_than_one_segment_of_ids() -> None:
     corpus[12] = ["needle"]
     index = BM25Index(corpus)
     assert index.postings.splits.shape[1] == 1
-    assert index.postings.row_ids(index.rows(["needle"])[0]).tolist() == [12, SEGMENT + 17]
+    held = index.postings
+    [needle] = _topn.spans(held.keys, held.indptr, held.maxtf, held.splits, ["needle"])
+    assert needle is not None and held.span_ids(*needle[0]).tolist() == [12, SEGMENT + 17]
     for query in (["needle", "w0"], ["w1", "w7", "w200"], ["w0", "w2", "w3", "w299"]):
         found = index.score(query)
         order = np.lexsort((found.passages, -found.scores))[:5]

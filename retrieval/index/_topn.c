@@ -16,6 +16,10 @@
  * held throughout (no Python code runs during a call, given the arguments it is
  * meant for), which is what makes the module's buffers safe; a call that finds
  * another under way (a Python callback re-entering it) is refused.
+ *
+ * spans() looks a question's terms up in a field (BM25Index._described): each str
+ * hashed as retrieval/index/termkeys.py does and bisected in the sorted keys; it uses
+ * no module buffer.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -475,6 +479,107 @@ done:
     Py_RETURN_NONE;
 }
 
+/* FNV-1a, 64 bits, over a str's code points, NULs skipped (retrieval/index/termkeys.py). */
+static uint64_t term_key(PyObject *term) {
+    uint64_t key = 0xCBF29CE484222325ULL;
+    int kind = PyUnicode_KIND(term);
+    const void *data = PyUnicode_DATA(term);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(term);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 code = PyUnicode_READ(kind, data, i);
+        if (code) key = (key ^ (uint64_t)code) * 0x100000001B3ULL;
+    }
+    return key;
+}
+
+static uint64_t unsigned_at(const Py_buffer *view, Py_ssize_t i) {
+    switch (view->itemsize) {
+    case 1: return ((const uint8_t *)view->buf)[i];
+    case 2: return ((const uint16_t *)view->buf)[i];
+    case 4: return ((const uint32_t *)view->buf)[i];
+    default: return ((const uint64_t *)view->buf)[i];
+    }
+}
+
+/* One term's ((start, end, splits), maxtf), or None: its key bisected in the sorted keys. */
+static PyObject *span_of(uint64_t key, const Py_buffer *keys, const int64_t *indptr, const Py_buffer *maxtf,
+                         const int32_t *splits, Py_ssize_t columns) {
+    const uint64_t *sorted = (const uint64_t *)keys->buf;
+    Py_ssize_t low = 0, high = keys->len / 8;
+    while (low < high) {
+        Py_ssize_t middle = low + (high - low) / 2;
+        if (sorted[middle] < key) low = middle + 1;
+        else high = middle;
+    }
+    if (low == keys->len / 8 || sorted[low] != key) Py_RETURN_NONE;
+    int64_t start = indptr[low], end = indptr[low + 1];
+    Py_ssize_t inside = 0;
+    while (inside < columns && splits[low * columns + inside] < end - start) inside++;
+    PyObject *edges = PyTuple_New(inside);
+    if (edges == NULL) return NULL;
+    for (Py_ssize_t j = 0; j < inside; j++) {
+        PyObject *edge = PyLong_FromLong(splits[low * columns + j]);
+        if (edge == NULL) {
+            Py_DECREF(edges);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(edges, j, edge);
+    }
+    return Py_BuildValue("((LLN)K)", (long long)start, (long long)end, edges,
+                         (unsigned long long)unsigned_at(maxtf, low));
+}
+
+static PyObject *spans(PyObject *module, PyObject *args) {
+    PyObject *keys_object, *indptr_object, *maxtf_object, *splits_object, *terms, *result = NULL;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "OOOOO", &keys_object, &indptr_object, &maxtf_object, &splits_object, &terms))
+        return NULL;
+    PyObject *fast = PySequence_Fast(terms, "terms must be a sequence");
+    if (fast == NULL) return NULL;
+    Py_buffer keys = {0}, indptr = {0}, maxtf = {0}, splits = {0};
+    int got = 0;
+    if (buffer_of(keys_object, &keys, "keys", 0) < 0) goto done;
+    got = 1;
+    if (buffer_of(indptr_object, &indptr, "indptr", 0) < 0) goto done;
+    got = 2;
+    if (buffer_of(maxtf_object, &maxtf, "maxtf", 0) < 0) goto done;
+    got = 3;
+    if (PyObject_GetBuffer(splits_object, &splits, PyBUF_C_CONTIGUOUS) < 0) goto done;
+    got = 4;
+    Py_ssize_t count = keys.len / 8, columns = splits.ndim == 2 ? splits.shape[1] : -1;
+    int sized = maxtf.itemsize == 1 || maxtf.itemsize == 2 || maxtf.itemsize == 4 || maxtf.itemsize == 8;
+    if (keys.itemsize != 8 || indptr.itemsize != 8 || indptr.len / 8 != count + 1 || !sized ||
+        maxtf.len / maxtf.itemsize != count || splits.itemsize != 4 || columns < 0 || splits.shape[0] != count) {
+        PyErr_SetString(PyExc_ValueError, "keys, indptr, maxtf and splits do not fit together");
+        goto done;
+    }
+    Py_ssize_t wanted = PySequence_Fast_GET_SIZE(fast);
+    result = PyList_New(wanted);
+    if (result == NULL) goto done;
+    for (Py_ssize_t i = 0; i < wanted; i++) {
+        PyObject *term = PySequence_Fast_GET_ITEM(fast, i);
+        if (!PyUnicode_Check(term)) {
+            PyErr_SetString(PyExc_TypeError, "terms must be str");
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyObject *found = span_of(term_key(term), &keys, (const int64_t *)indptr.buf, &maxtf,
+                                  (const int32_t *)splits.buf, columns);
+        if (found == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, i, found);
+    }
+done:
+    if (got >= 4) PyBuffer_Release(&splits);
+    if (got >= 3) PyBuffer_Release(&maxtf);
+    if (got >= 2) PyBuffer_Release(&indptr);
+    if (got >= 1) PyBuffer_Release(&keys);
+    Py_DECREF(fast);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"top", top, METH_VARARGS,
      "top(fields, size, segment, n, passages, scores) -> count\n\n"
@@ -484,6 +589,11 @@ static PyMethodDef methods[] = {
     {"added", added, METH_VARARGS,
      "added(fields, size, segment, passages, sums) -> None\n\n"
      "Adds to sums[i] (float64) what the fields' lists weigh for passages[i] (int64, distinct)."},
+    {"spans", spans, METH_VARARGS,
+     "spans(keys, indptr, maxtf, splits, terms) -> list\n\n"
+     "Each term's ((start, end, splits), maxtf) in postings whose sorted uint64 keys, int64\n"
+     "indptr, unsigned maxtf and int32 splits (terms x segments - 1) are given, or None;\n"
+     "splits past the term's postings left out."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -19,3 +19,11 @@ def top(
 def added(fields: Sequence[Field], size: int, segment: int, passages: np.ndarray, sums: np.ndarray) -> None:
     """Adds to ``sums[i]`` (float64) what the fields' lists weigh for ``passages[i]``
     (int64, distinct): each list's postings bisected for them."""
+
+def spans(
+    keys: np.ndarray, indptr: np.ndarray, maxtf: np.ndarray, splits: np.ndarray, terms: Sequence[str]
+) -> list[tuple[tuple[int, int, tuple[int, ...]], int] | None]:
+    """Each term's ((start, end, splits), maxtf), or None when no key is the term's
+    (64-bit FNV-1a of its code points, as ``retrieval.index.termkeys``), bisected in
+    sorted uint64 ``keys``; ``indptr`` int64, ``maxtf`` unsigned, ``splits`` int32
+    (terms x segments - 1), whose offsets past the term's postings are left out."""

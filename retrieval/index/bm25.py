@@ -20,19 +20,16 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from retrieval.config import BM25Params
+from retrieval.index import _topn
 from retrieval.index.postings import Postings
 from retrieval.index.termcounts import TermCounts
-from retrieval.index.termkeys import term_key, term_keys
 from retrieval.index.termlist import MARGIN, TermList
 
 _MEMO_SIZE = 1 << 12  # question terms remembered per field: a few hundred questions' worth
-_FEW = 64  # fewer terms than this are hashed one by one (remembered), more in a vectorised pass
-_key = lru_cache(maxsize=_MEMO_SIZE)(term_key)
 # A question's terms: a list (a repeat weighs again), or each distinct term with its weight.
 Query = Sequence[str] | Mapping[str, float]
 
@@ -78,21 +75,6 @@ class BM25Index:
     def terms(self) -> int:
         return int(self.postings.keys.size)
 
-    def rows(self, terms: Sequence[str]) -> list[int]:
-        """Each term's row in the postings, or -1 when no passage holds it."""
-        if not terms:
-            return []
-        keys = self.postings.keys
-        if len(terms) > _FEW:
-            wanted = term_keys(terms)
-        else:
-            wanted = np.fromiter(map(_key, terms), dtype=np.uint64, count=len(terms))
-        found = np.searchsorted(keys, wanted)
-        inside = found < keys.size
-        hit = np.zeros(len(terms), dtype=bool)
-        hit[inside] = keys[found[inside]] == wanted[inside]
-        return np.where(hit, found, -1).tolist()  # type: ignore[no-any-return]
-
     def idf(self, df: int) -> float:
         n, p = self.size, self.params
         if p.variant == "okapi":
@@ -127,6 +109,9 @@ class BM25Index:
             return tf * (ctd + delta) / (k1 + ctd + delta)
         return tf / (tf + k1 * norm)
 
+    def _describe(self, span: tuple[int, int, tuple[int, ...]], maxtf: int) -> _Described:
+        return span, self.idf(span[1] - span[0]), self._bound(maxtf)
+
     def _described(self, terms: list[str]) -> list[_Described | None]:
         """Each term's postings range, idf and bound on its ``tf_weight``
         (None when no passage holds it), remembered."""
@@ -137,17 +122,9 @@ class BM25Index:
                 memo.clear()
                 missing = list(terms)
             postings = self.postings
-            rows = np.asarray(self.rows(missing), dtype=np.intp)
-            memo.update(dict.fromkeys(missing))
-            held = np.flatnonzero(rows >= 0)
-            found = rows[held]
-            starts = postings.indptr[found].tolist()
-            ends = postings.indptr[found + 1].tolist()
-            maxtf = postings.maxtf[found].tolist()
-            splits = postings.splits[found].tolist()
-            for i, start, end, most, split in zip(held.tolist(), starts, ends, maxtf, splits, strict=True):
-                span = (start, end, tuple(s for s in split if s < end - start))
-                memo[missing[i]] = (span, self.idf(end - start), self._bound(most))
+            found = _topn.spans(postings.keys, postings.indptr, postings.maxtf, postings.splits, missing)
+            for term, span in zip(missing, found, strict=True):
+                memo[term] = None if span is None else self._describe(*span)
         return [memo[t] for t in terms]
 
     def lists(self, terms: Query, weight: float = 1.0) -> list[TermList]:
