@@ -518,3 +518,15 @@ def test_a_terms_bound_covers_its_heaviest_posting_as_rank_bm25_weighs_it(
         assert listed.bound >= added.max() > 0, term
         if term == "a":  # reached: the bound is no looser than its margin
             assert listed.bound <= added.max() * (1 + 1e-6)
+
+
+def test_passage_ids_of_a_term_spanning_more_than_127_segments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A term in every one of 300 passages (150 segments of 2) and one after it: each
+    posting's passage, as written here, comes back (the segment steps once wrapped at 127)."""
+    monkeypatch.setattr(postings, "SEGMENT", 2)
+    corpus = [["a"] for _ in range(300)]
+    corpus[7].append("b")
+    corpus[299].append("b")
+    built = Postings.build(TermCounts.count(corpus))
+    rows = {"a": list(range(300)), "b": [7, 299]}
+    assert built.passage_ids().tolist() == [p for t in sorted(rows, key=term_key) for p in rows[t]]

@@ -51,14 +51,17 @@ def _decode(low: np.ndarray, indptr: np.ndarray, splits: np.ndarray) -> np.ndarr
         halves[:, 1] = 0
         return ids.astype(np.int32, copy=False)
     starts, ends = indptr[:-1], indptr[1:]
-    steps = np.zeros(low.size + 1, dtype=np.int8)  # +1 where a term's next segment starts
+    # +1 where a term's next segment starts, and back to segment 0 where it ends: as many
+    # as its segments less one, which int8 holds up to 128 segments (8.4 M passages).
+    step = np.int8 if splits.shape[1] <= np.iinfo(np.int8).max else np.int32
+    steps = np.zeros(low.size + 1, dtype=step)
     entered = np.zeros(starts.size, dtype=np.int64)
     for column in splits.T:
         where = starts + column
         inside = where < ends
         steps[where[inside]] += 1
         entered += inside
-    steps[ends] -= entered.astype(np.int8)  # back to segment 0 for the next term
+    steps[ends] -= entered.astype(step)
     if SEGMENT == 1 << 16:
         np.cumsum(steps[:-1], dtype=np.uint16, out=halves[:, 1])
         return ids.astype(np.int32, copy=False)
