@@ -306,9 +306,58 @@ static Py_ssize_t best(const Field *fields, Py_ssize_t nfields, Py_ssize_t size,
     return kept;
 }
 
+/* One call of top() or added(): the module entered, its fields parsed, its two arrays
+ * (``in`` and the writable ``out``) taken; call_close() gives all of it back. */
+typedef struct {
+    int entered, have_buffers;
+    PyObject *fast;
+    Field *fields;
+    Py_ssize_t nfields, parsed, postings;
+    Py_buffer in, out;
+} Call;
+
+/* 0 on success; -1 with an exception set (call_close() is still owed). */
+static int call_open(Call *call, PyObject *sequence, Py_ssize_t size, Py_ssize_t segment, PyObject *in,
+                     const char *in_name, int in_writable, PyObject *out, const char *out_name) {
+    memset(call, 0, sizeof *call);
+    if (enter() < 0) return -1;
+    call->entered = 1;
+    call->fast = PySequence_Fast(sequence, "fields must be a sequence");
+    if (call->fast == NULL) return -1;
+    call->nfields = PySequence_Fast_GET_SIZE(call->fast);
+    call->fields = PyMem_Calloc((size_t)(call->nfields ? call->nfields : 1), sizeof(Field));
+    if (call->fields == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (parse_fields(call->fast, call->fields, call->nfields, segment, size, &call->parsed, &call->postings) < 0)
+        return -1;
+    if (buffer_of(in, &call->in, in_name, in_writable) < 0) return -1;
+    if (buffer_of(out, &call->out, out_name, 1) < 0) {
+        PyBuffer_Release(&call->in);
+        return -1;
+    }
+    call->have_buffers = 1;
+    return 0;
+}
+
+static void call_close(Call *call) {
+    if (call->have_buffers) {
+        PyBuffer_Release(&call->in);
+        PyBuffer_Release(&call->out);
+    }
+    if (call->fields != NULL) {
+        release(call->fields, call->parsed);
+        PyMem_Free(call->fields);
+    }
+    Py_XDECREF(call->fast);
+    if (call->entered) busy = 0;
+}
+
 static PyObject *top(PyObject *module, PyObject *args) {
     PyObject *sequence, *out_passages, *out_scores;
-    Py_ssize_t size, segment, n;
+    Py_ssize_t size, segment, n, found = -1;
+    Call call;
     (void)module;
     if (!PyArg_ParseTuple(args, "OnnnOO", &sequence, &size, &segment, &n, &out_passages, &out_scores))
         return NULL;
@@ -316,49 +365,21 @@ static PyObject *top(PyObject *module, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "size, segment and n must be positive");
         return NULL;
     }
-    if (enter() < 0) return NULL;
-    PyObject *fast = PySequence_Fast(sequence, "fields must be a sequence");
-    if (fast == NULL) {
-        busy = 0;
-        return NULL;
+    if (call_open(&call, sequence, size, segment, out_passages, "passages", 1, out_scores, "scores") == 0) {
+        Py_buffer *passages = &call.in, *scores = &call.out;
+        if (passages->itemsize != 8 || scores->itemsize != 8 || passages->len / 8 < n || scores->len / 8 < n) {
+            PyErr_SetString(PyExc_ValueError, "the outputs must hold n int64 and n float64");
+        } else {
+            if (n > call.postings) n = call.postings;
+            if (grown((void **)&hits_buffer, &hits_capacity, n, sizeof(Hit)))
+                found = best(call.fields, call.nfields, size, n, hits_buffer);
+            for (Py_ssize_t i = 0; i < found; i++) {
+                ((int64_t *)passages->buf)[i] = (int64_t)hits_buffer[i].passage;
+                ((double *)scores->buf)[i] = hits_buffer[i].score;
+            }
+        }
     }
-    Py_ssize_t nfields = PySequence_Fast_GET_SIZE(fast), parsed = 0, postings = 0, found = -1;
-    Field *fields = PyMem_Calloc((size_t)(nfields ? nfields : 1), sizeof(Field));
-    Py_buffer passages = {0}, scores = {0};
-    int have_outputs = 0;
-    if (fields == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    if (parse_fields(fast, fields, nfields, segment, size, &parsed, &postings) < 0) goto done;
-    if (buffer_of(out_passages, &passages, "passages", 1) < 0) goto done;
-    if (buffer_of(out_scores, &scores, "scores", 1) < 0) {
-        PyBuffer_Release(&passages);
-        goto done;
-    }
-    have_outputs = 1;
-    if (passages.itemsize != 8 || scores.itemsize != 8 || passages.len / 8 < n || scores.len / 8 < n) {
-        PyErr_SetString(PyExc_ValueError, "the outputs must hold n int64 and n float64");
-        goto done;
-    }
-    if (n > postings) n = postings;
-    if (!grown((void **)&hits_buffer, &hits_capacity, n, sizeof(Hit))) goto done;
-    found = best(fields, nfields, size, n, hits_buffer);
-    for (Py_ssize_t i = 0; i < found; i++) {
-        ((int64_t *)passages.buf)[i] = (int64_t)hits_buffer[i].passage;
-        ((double *)scores.buf)[i] = hits_buffer[i].score;
-    }
-done:
-    if (have_outputs) {
-        PyBuffer_Release(&passages);
-        PyBuffer_Release(&scores);
-    }
-    if (fields != NULL) {
-        release(fields, parsed);
-        PyMem_Free(fields);
-    }
-    Py_DECREF(fast);
-    busy = 0;
+    call_close(&call);
     return found < 0 ? NULL : PyLong_FromSsize_t(found);
 }
 
@@ -423,58 +444,32 @@ static int add_found(const Field *field, Py_ssize_t segment, const int64_t *want
 static PyObject *added(PyObject *module, PyObject *args) {
     PyObject *sequence, *given, *out;
     Py_ssize_t size, segment;
+    int ok = 0;
+    Call call;
     (void)module;
     if (!PyArg_ParseTuple(args, "OnnOO", &sequence, &size, &segment, &given, &out)) return NULL;
     if (size < 0 || segment < 1) {
         PyErr_SetString(PyExc_ValueError, "size and segment must be positive");
         return NULL;
     }
-    if (enter() < 0) return NULL;
-    PyObject *fast = PySequence_Fast(sequence, "fields must be a sequence");
-    if (fast == NULL) {
-        busy = 0;
-        return NULL;
-    }
-    Py_ssize_t nfields = PySequence_Fast_GET_SIZE(fast), parsed = 0, postings = 0;
-    int ok = 0, have_buffers = 0;
-    Field *fields = PyMem_Calloc((size_t)(nfields ? nfields : 1), sizeof(Field));
-    Py_buffer passages = {0}, sums = {0};
-    if (fields == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    if (parse_fields(fast, fields, nfields, segment, size, &parsed, &postings) < 0) goto done;
-    if (buffer_of(given, &passages, "passages", 0) < 0) goto done;
-    if (buffer_of(out, &sums, "sums", 1) < 0) {
-        PyBuffer_Release(&passages);
-        goto done;
-    }
-    have_buffers = 1;
-    Py_ssize_t count = passages.len / 8;
-    if (passages.itemsize != 8 || sums.itemsize != 8 || sums.len / 8 != count) {
-        PyErr_SetString(PyExc_ValueError, "passages must be int64 and sums float64 of the same length");
-        goto done;
-    }
-    const int64_t *wanted = (const int64_t *)passages.buf;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        if (wanted[i] < 0 || wanted[i] >= size) {
-            PyErr_SetString(PyExc_ValueError, "a passage asked about does not exist");
-            goto done;
+    if (call_open(&call, sequence, size, segment, given, "passages", 0, out, "sums") == 0) {
+        Py_ssize_t count = call.in.len / 8;
+        const int64_t *wanted = (const int64_t *)call.in.buf;
+        ok = 1;
+        if (call.in.itemsize != 8 || call.out.itemsize != 8 || call.out.len / 8 != count) {
+            PyErr_SetString(PyExc_ValueError, "passages must be int64 and sums float64 of the same length");
+            ok = 0;
         }
+        for (Py_ssize_t i = 0; ok && i < count; i++) {
+            if (wanted[i] < 0 || wanted[i] >= size) {
+                PyErr_SetString(PyExc_ValueError, "a passage asked about does not exist");
+                ok = 0;
+            }
+        }
+        for (Py_ssize_t f = 0; ok && f < call.nfields; f++)
+            add_found(&call.fields[f], segment, wanted, count, (double *)call.out.buf);
     }
-    for (Py_ssize_t f = 0; f < nfields; f++) add_found(&fields[f], segment, wanted, count, (double *)sums.buf);
-    ok = 1;
-done:
-    if (have_buffers) {
-        PyBuffer_Release(&passages);
-        PyBuffer_Release(&sums);
-    }
-    if (fields != NULL) {
-        release(fields, parsed);
-        PyMem_Free(fields);
-    }
-    Py_DECREF(fast);
-    busy = 0;
+    call_close(&call);
     if (!ok) return NULL;
     Py_RETURN_NONE;
 }
